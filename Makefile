@@ -1,0 +1,20 @@
+# The two set-up commands of the README, for a fresh machine: each installs what it needs first.
+#   make run    answer every competency question from the bundled graph
+#   make test   run the tests
+# One build directory serves both (and CI), outside the clone so that new clones reuse it.
+export CARGO_TARGET_DIR ?= $(HOME)/.cache/mss-kg/target
+MSS_KG = $(CARGO_TARGET_DIR)/debug/mss-kg
+
+.PHONY: run test build
+
+build:
+	scripts/with-deps cargo build --quiet
+
+run: build
+	@for q in queries/*.rq; do \
+	  echo; sed -n 's/^#+ summary: /== /p' "$$q"; \
+	  $(MSS_KG) --memory query --file "$$q" --format table || exit 1; \
+	done
+
+test:
+	scripts/with-deps --test cargo test

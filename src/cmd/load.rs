@@ -1,0 +1,202 @@
+//! `mss-kg load`: parse RDF files and bulk-load them, all or nothing.
+
+use super::Context;
+use crate::cli::LoadArgs;
+use crate::format;
+use crate::store::{self, Access};
+use anyhow::{Context as _, Result, anyhow};
+use oxigraph::io::{RdfFormat, RdfParseError, RdfParser};
+use oxigraph::model::NamedNode;
+use oxigraph::store::LoaderError;
+use std::io::{BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// One thing to read: a file (with its format) or standard input.
+struct Input {
+    path: Option<PathBuf>,
+    format: RdfFormat,
+}
+
+impl Input {
+    fn name(&self) -> String {
+        self.path
+            .as_ref()
+            .map_or_else(|| "<stdin>".to_owned(), |p| p.display().to_string())
+    }
+}
+
+pub fn run(ctx: &Context, args: LoadArgs) -> Result<()> {
+    let forced = match &args.format {
+        Some(name) => Some(format::rdf_format(name).with_context(|| {
+            format!(
+                "unknown RDF format '{name}' (expected one of: {})",
+                format::RDF_NAMES
+            )
+        })?),
+        None => None,
+    };
+    let graph = match &args.graph {
+        Some(iri) => Some(
+            NamedNode::new(iri).map_err(|e| anyhow!("--graph '{iri}' is not a valid IRI: {e}"))?,
+        ),
+        None => None,
+    };
+    if let Some(base) = &args.base {
+        NamedNode::new(base).map_err(|e| anyhow!("--base '{base}' is not a valid IRI: {e}"))?;
+    }
+    let inputs = expand(&args.files, forced)?;
+
+    let store = store::open(&ctx.store, Access::Write)?;
+    let bar = ctx.printer.progress("triples");
+    let start = Instant::now();
+    let mut loader = store.bulk_loader();
+    let mut total = 0u64;
+    for input in &inputs {
+        bar.set_message(input.name());
+        let mut parser = RdfParser::from_format(input.format).rename_blank_nodes();
+        let base = match (&args.base, &input.path) {
+            (Some(base), _) => Some(base.clone()),
+            (None, Some(path)) => Some(file_url(path)?),
+            (None, None) => None,
+        };
+        if let Some(base) = &base {
+            parser = parser
+                .with_base_iri(base.as_str())
+                .map_err(|e| anyhow!("invalid base IRI '{base}': {e}"))?;
+        }
+        if let Some(graph) = &graph {
+            parser = parser.with_default_graph(graph.clone());
+        } else if let Some(path) = &input.path {
+            parser = parser.with_default_graph(NamedNode::new(file_url(path)?)?);
+        }
+        let reader: Box<dyn Read> = match &input.path {
+            Some(path) => Box::new(BufReader::with_capacity(
+                1 << 20,
+                std::fs::File::open(path)
+                    .with_context(|| format!("cannot read '{}'", path.display()))?,
+            )),
+            None => Box::new(BufReader::new(std::io::stdin().lock())),
+        };
+        let mut count = 0u64;
+        let quads = parser.for_reader(reader).inspect(|q| {
+            if q.is_ok() {
+                count += 1;
+                if count.is_multiple_of(4096) {
+                    bar.inc(4096);
+                }
+            }
+        });
+        loader
+            .load_ok_quads::<RdfParseError, LoaderError>(quads)
+            .map_err(|e| load_error(&input.name(), e))?;
+        bar.inc(count % 4096);
+        total += count;
+    }
+    bar.set_message("committing");
+    loader
+        .commit()
+        .context("cannot commit the load; the store is unchanged")?;
+    bar.finish_and_clear();
+    let seconds = start.elapsed().as_secs_f64();
+    ctx.printer.note(format!(
+        "loaded {total} triples from {} input{} in {seconds:.2}s ({:.0} triples/s)",
+        inputs.len(),
+        if inputs.len() == 1 { "" } else { "s" },
+        total as f64 / seconds.max(1e-9)
+    ));
+    Ok(())
+}
+
+/// Files and folders to inputs, each with its format; fails before anything is loaded if a file
+/// is missing or its format unknown.
+fn expand(paths: &[PathBuf], forced: Option<RdfFormat>) -> Result<Vec<Input>> {
+    let mut inputs = Vec::new();
+    for path in paths {
+        if path.as_os_str() == "-" {
+            let format = forced.context("reading standard input needs --format")?;
+            inputs.push(Input { path: None, format });
+        } else if path.is_dir() {
+            let mut files = Vec::new();
+            walk(path, &mut files)?;
+            files.sort();
+            for file in files {
+                if let Some(format) = forced.or_else(|| format::rdf_format_of_path(&file)) {
+                    inputs.push(Input {
+                        path: Some(file),
+                        format,
+                    });
+                }
+            }
+        } else {
+            std::fs::metadata(path).with_context(|| format!("cannot read '{}'", path.display()))?;
+            let format = forced
+                .or_else(|| format::rdf_format_of_path(path))
+                .with_context(|| {
+                    format!(
+                        "cannot tell the RDF format of '{}' from its extension; use --format",
+                        path.display()
+                    )
+                })?;
+            inputs.push(Input {
+                path: Some(path.clone()),
+                format,
+            });
+        }
+    }
+    Ok(inputs)
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+    for entry in
+        std::fs::read_dir(dir).with_context(|| format!("cannot read '{}'", dir.display()))?
+    {
+        let path = entry?.path();
+        if path.is_dir() {
+            walk(&path, out)?;
+        } else {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// `file:///absolute/path`, percent-encoding what an IRI may not hold.
+pub fn file_url(path: &Path) -> Result<String> {
+    let absolute = std::path::absolute(path)
+        .with_context(|| format!("cannot resolve '{}'", path.display()))?;
+    let mut url = String::from("file://");
+    for byte in absolute.to_string_lossy().bytes() {
+        if byte.is_ascii_alphanumeric() || b"/-._~!$&'()*+,;=:@".contains(&byte) {
+            url.push(byte as char);
+        } else {
+            url.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    Ok(url)
+}
+
+/// `file:line:column: message` for a syntax error, `file: message` otherwise.
+fn load_error(name: &str, error: LoaderError) -> anyhow::Error {
+    match error {
+        LoaderError::Parsing(RdfParseError::Syntax(e)) => match e.location() {
+            Some(location) => {
+                let message = e.to_string();
+                // Oxttl says "Parser error at line L column C: msg"; keep only the message.
+                let message = message
+                    .split_once(": ")
+                    .map_or(message.as_str(), |(_, m)| m);
+                anyhow!(
+                    "{name}:{}:{}: {message} (nothing was loaded)",
+                    location.start.line + 1,
+                    location.start.column + 1
+                )
+            }
+            None => anyhow!("{name}: {e} (nothing was loaded)"),
+        },
+        LoaderError::Parsing(RdfParseError::Io(e)) => {
+            anyhow!("cannot read '{name}': {e} (nothing was loaded)")
+        }
+        other => anyhow!("{name}: {other} (nothing was loaded)"),
+    }
+}

@@ -1,0 +1,78 @@
+//! The one dispatch match: each arm hands its arguments to `cmd::<name>::run`.
+
+pub mod completions;
+pub mod load;
+pub mod man;
+pub mod query;
+pub mod stats;
+pub mod update;
+
+use crate::cli::{Cli, Command, GlobalArgs};
+use crate::output::Printer;
+use crate::store::{self, Location, StoreConfig};
+use anyhow::{Context as _, Result, bail};
+use std::io::{IsTerminal, Read};
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// What every command needs: where the store is and how to print.
+pub struct Context {
+    pub store: StoreConfig,
+    pub printer: Printer,
+}
+
+impl Context {
+    pub fn new(global: &GlobalArgs) -> Result<Self> {
+        if !(global.wait.is_finite() && global.wait >= 0.0) {
+            bail!("--wait takes a number of seconds, not '{}'", global.wait);
+        }
+        let location = if global.memory {
+            Location::Memory
+        } else {
+            Location::Dir(global.store.clone().unwrap_or_else(store::default_dir))
+        };
+        Ok(Self {
+            store: StoreConfig {
+                location,
+                wait: Duration::from_secs_f64(global.wait),
+            },
+            printer: Printer {
+                quiet: global.quiet,
+            },
+        })
+    }
+}
+
+/// Runs the command the user typed.
+pub fn run(cli: Cli) -> Result<()> {
+    let ctx = Context::new(&cli.global)?;
+    match cli.command {
+        Command::Load(args) => load::run(&ctx, args),
+        Command::Query(args) => query::run(&ctx, args),
+        Command::Update(args) => update::run(&ctx, args),
+        Command::Stats(args) => stats::run(&ctx, args),
+        Command::Completions(args) => completions::run(&ctx, args),
+        Command::Man(args) => man::run(&ctx, args),
+    }
+}
+
+/// The SPARQL text of `query` or `update`, with a name for messages: from the argument, from
+/// `--file`, or from standard input when it is not a terminal.
+pub fn read_sparql(argument: Option<String>, file: Option<PathBuf>) -> Result<(String, String)> {
+    if let Some(text) = argument {
+        return Ok((text, "<argument>".to_owned()));
+    }
+    if let Some(path) = file {
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("cannot read '{}'", path.display()))?;
+        return Ok((text, path.display().to_string()));
+    }
+    if std::io::stdin().is_terminal() {
+        bail!("no SPARQL given: pass it as an argument, with --file, or on standard input");
+    }
+    let mut text = String::new();
+    std::io::stdin()
+        .read_to_string(&mut text)
+        .context("cannot read SPARQL from standard input")?;
+    Ok((text, "<stdin>".to_owned()))
+}

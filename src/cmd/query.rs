@@ -1,0 +1,18 @@
+//! `mss-kg query`: run a SPARQL query and stream its results.
+
+use super::{Context, read_sparql};
+use crate::cli::QueryArgs;
+use crate::store::{self, Access};
+use crate::{output, sparql};
+use anyhow::{Context as _, Result};
+
+pub fn run(ctx: &Context, args: QueryArgs) -> Result<()> {
+    let (text, source) = read_sparql(args.sparql, args.file)?;
+    let prepared = sparql::parse_query(&text, &source, !args.no_union)?;
+    let store = store::open(&ctx.store, Access::Read)?;
+    let results = prepared
+        .on_store(&store)
+        .execute()
+        .with_context(|| format!("{source}: query failed"))?;
+    output::write_results(results, args.format.as_deref(), &ctx.printer)
+}

@@ -1,0 +1,121 @@
+//! `mss-kg stats`: triples per graph and instances per class.
+
+use super::Context;
+use crate::cli::StatsArgs;
+use crate::format::ResultFormat;
+use crate::output::{self, display_term};
+use crate::sparql;
+use crate::store::{self, Access};
+use anyhow::{Result, bail};
+use oxigraph::model::{Literal, Term, Variable};
+use oxigraph::sparql::QueryResults;
+use oxigraph::store::Store;
+use std::io::Write;
+
+const GRAPHS: &str = "SELECT ?graph (COUNT(*) AS ?triples) WHERE { GRAPH ?graph { ?s ?p ?o } } \
+                      GROUP BY ?graph ORDER BY STR(?graph)";
+const DEFAULT_GRAPH: &str = "SELECT (COUNT(*) AS ?triples) WHERE { ?s ?p ?o }";
+const CLASSES: &str = "SELECT ?class (COUNT(DISTINCT ?s) AS ?instances) WHERE { ?s a ?class } \
+                       GROUP BY ?class ORDER BY DESC(?instances) STR(?class)";
+
+/// Triples per graph (`None` is the default graph) and instances per class.
+pub struct Stats {
+    pub graphs: Vec<(Option<Term>, u64)>,
+    pub classes: Vec<(Term, u64)>,
+}
+
+/// Counts what `store` holds.
+pub fn compute(store: &Store) -> Result<Stats> {
+    let default = rows(store, DEFAULT_GRAPH, false)?;
+    let mut graphs = vec![(None, count(&default[0][0]))];
+    for row in rows(store, GRAPHS, false)? {
+        graphs.push((row[0].clone(), count(&row[1])));
+    }
+    let classes = rows(store, CLASSES, true)?
+        .into_iter()
+        .filter_map(|row| Some((row[0].clone()?, count(&row[1]))))
+        .collect();
+    Ok(Stats { graphs, classes })
+}
+
+fn rows(store: &Store, query: &str, union: bool) -> Result<Vec<Vec<Option<Term>>>> {
+    let QueryResults::Solutions(solutions) = sparql::parse_query(query, "stats", union)?
+        .on_store(store)
+        .execute()?
+    else {
+        unreachable!("a SELECT query")
+    };
+    let variables = solutions.variables().to_vec();
+    solutions
+        .map(|s| {
+            Ok(variables
+                .iter()
+                .map(|v| s.as_ref().ok().and_then(|s| s.get(v).cloned()))
+                .collect())
+        })
+        .collect()
+}
+
+fn count(term: &Option<Term>) -> u64 {
+    match term {
+        Some(Term::Literal(l)) => l.value().parse().unwrap_or(0),
+        _ => 0,
+    }
+}
+
+pub fn run(ctx: &Context, args: StatsArgs) -> Result<()> {
+    let store = store::open(&ctx.store, Access::Read)?;
+    let stats = compute(&store)?;
+    let mut out = ctx.printer.stdout();
+    match args.format.to_ascii_lowercase().as_str() {
+        "table" => {
+            let graph_rows = stats.graphs.iter().map(|(g, n)| {
+                let name = g.as_ref().map_or_else(
+                    || Term::from(Literal::new_simple_literal("(default graph)")),
+                    Clone::clone,
+                );
+                Ok(vec![Some(name), Some(Literal::from(*n as i64).into())])
+            });
+            output::write_solutions(
+                &mut out,
+                ResultFormat::Table,
+                &[
+                    Variable::new_unchecked("graph"),
+                    Variable::new_unchecked("triples"),
+                ],
+                graph_rows,
+            )?;
+            writeln!(out)?;
+            let class_rows = stats
+                .classes
+                .iter()
+                .map(|(c, n)| Ok(vec![Some(c.clone()), Some(Literal::from(*n as i64).into())]));
+            output::write_solutions(
+                &mut out,
+                ResultFormat::Table,
+                &[
+                    Variable::new_unchecked("class"),
+                    Variable::new_unchecked("instances"),
+                ],
+                class_rows,
+            )?;
+        }
+        "json" => {
+            let json = serde_json::json!({
+                "graphs": stats.graphs.iter().map(|(g, n)| serde_json::json!({
+                    "graph": g.as_ref().map(|g| match g { Term::NamedNode(n) => n.as_str().to_owned(), other => other.to_string() }),
+                    "triples": n,
+                })).collect::<Vec<_>>(),
+                "classes": stats.classes.iter().map(|(c, n)| serde_json::json!({
+                    "class": match c { Term::NamedNode(n) => n.as_str().to_owned(), other => display_term(other) },
+                    "instances": n,
+                })).collect::<Vec<_>>(),
+            });
+            serde_json::to_writer_pretty(&mut out, &json)?;
+            writeln!(out)?;
+        }
+        other => bail!("unknown stats format '{other}' (expected table or json)"),
+    }
+    out.flush()?;
+    Ok(())
+}

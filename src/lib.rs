@@ -1,0 +1,12 @@
+//! mss-kg: a knowledge graph of the Kenya-led Multinational Security Support mission in Haiti,
+//! and the library behind its command-line tool. What the CLI does, a Rust caller can do here.
+
+pub mod bundle;
+pub mod cli;
+pub mod cmd;
+pub mod format;
+pub mod lock;
+pub mod output;
+pub mod prefixes;
+pub mod sparql;
+pub mod store;

@@ -1,0 +1,26 @@
+//! The `mss-kg` binary: parse the command line, run the command, turn an error into one line on
+//! stderr and an exit code (0 success, 1 failure, 2 usage; a closed pipe is success).
+
+use clap::Parser;
+use mss_kg::cli::Cli;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match mss_kg::cmd::run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            let broken_pipe = error.chain().any(|cause| {
+                cause
+                    .downcast_ref::<std::io::Error>()
+                    .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+            });
+            if broken_pipe {
+                return ExitCode::SUCCESS;
+            }
+            let message = format!("{error:#}").replace('\n', " ");
+            eprintln!("mss-kg: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}

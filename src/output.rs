@@ -1,0 +1,245 @@
+//! Writing results: aligned tables, the W3C result formats, and RDF; plus progress and messages
+//! on stderr that `--quiet` silences.
+
+use crate::format::{self, ResultFormat};
+use crate::prefixes;
+use anyhow::{Context, Result, bail};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use oxigraph::io::{RdfFormat, RdfSerializer};
+use oxigraph::model::{Term, TermRef, Variable};
+use oxigraph::sparql::QueryResults;
+use oxigraph::sparql::results::QueryResultsSerializer;
+use std::io::{IsTerminal, Write};
+use unicode_width::UnicodeWidthStr;
+
+/// Where a command writes: results to stdout, messages and progress to stderr.
+#[derive(Debug, Clone, Copy)]
+pub struct Printer {
+    pub quiet: bool,
+}
+
+impl Printer {
+    /// A buffered handle on stdout; flush it before returning.
+    pub fn stdout(&self) -> std::io::BufWriter<std::io::StdoutLock<'static>> {
+        std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout().lock())
+    }
+
+    /// Whether stdout is a terminal (tables for people) or a pipe (formats for tools).
+    pub fn stdout_is_terminal(&self) -> bool {
+        std::io::stdout().is_terminal()
+    }
+
+    /// A summary line on stderr, unless quiet.
+    pub fn note(&self, message: impl std::fmt::Display) {
+        if !self.quiet {
+            eprintln!("{message}");
+        }
+    }
+
+    /// A progress counter on stderr, drawn only on a terminal and not when quiet.
+    pub fn progress(&self, unit: &str) -> ProgressBar {
+        let target = if self.quiet || !std::io::stderr().is_terminal() {
+            ProgressDrawTarget::hidden()
+        } else {
+            ProgressDrawTarget::stderr()
+        };
+        let bar = ProgressBar::with_draw_target(None, target);
+        bar.set_style(
+            ProgressStyle::with_template(&format!(
+                "{{spinner}} {{human_pos}} {unit} ({{per_sec}}) {{elapsed}} {{msg}}"
+            ))
+            .expect("valid template"),
+        );
+        bar.enable_steady_tick(std::time::Duration::from_millis(120));
+        bar
+    }
+}
+
+/// How to write query results: `None` picks a table on a terminal and TSV when piped for
+/// SELECT/ASK, and Turtle for CONSTRUCT/DESCRIBE.
+pub fn write_results(
+    results: QueryResults<'_>,
+    format: Option<&str>,
+    printer: &Printer,
+) -> Result<()> {
+    let mut out = printer.stdout();
+    match results {
+        QueryResults::Solutions(solutions) => {
+            let format = solution_format(format, printer)?;
+            let variables = solutions.variables().to_vec();
+            let rows = solutions.map(|s| {
+                s.map(|s| {
+                    variables
+                        .iter()
+                        .map(|v| s.get(v).cloned())
+                        .collect::<Vec<_>>()
+                })
+                .map_err(anyhow::Error::from)
+            });
+            write_solutions(&mut out, format, &variables, rows)?;
+        }
+        QueryResults::Boolean(value) => match solution_format(format, printer)? {
+            ResultFormat::Table => writeln!(out, "{value}")?,
+            ResultFormat::Sparql(f) => {
+                QueryResultsSerializer::from_format(f)
+                    .serialize_boolean_to_writer(&mut out, value)?;
+            }
+        },
+        QueryResults::Graph(triples) => {
+            let format = match format {
+                None => RdfFormat::Turtle,
+                Some(name) => format::rdf_format(name).with_context(|| {
+                    format!(
+                        "unknown RDF format '{name}' for CONSTRUCT/DESCRIBE results (expected one of: {})",
+                        format::RDF_NAMES
+                    )
+                })?,
+            };
+            let mut serializer = rdf_serializer(format).for_writer(&mut out);
+            for triple in triples {
+                serializer.serialize_triple(&triple?)?;
+            }
+            serializer.finish()?;
+        }
+    }
+    out.flush()?;
+    Ok(())
+}
+
+/// The serializer for `format`, declaring the common prefixes where the format has prefixes.
+pub fn rdf_serializer(format: RdfFormat) -> RdfSerializer {
+    let mut serializer = RdfSerializer::from_format(format);
+    for (prefix, ns) in prefixes::COMMON {
+        serializer = serializer
+            .with_prefix(*prefix, *ns)
+            .expect("the common prefixes are valid IRIs");
+    }
+    serializer
+}
+
+fn solution_format(format: Option<&str>, printer: &Printer) -> Result<ResultFormat> {
+    match format {
+        None if printer.stdout_is_terminal() => Ok(ResultFormat::Table),
+        None => Ok(ResultFormat::Sparql(
+            oxigraph::sparql::results::QueryResultsFormat::Tsv,
+        )),
+        Some(name) => match format::result_format(name) {
+            Some(f) => Ok(f),
+            None => bail!(
+                "unknown result format '{name}' for SELECT/ASK results (expected one of: {})",
+                format::RESULT_NAMES
+            ),
+        },
+    }
+}
+
+/// Writes rows of solutions, streaming: a table lays out its columns from the first rows.
+pub fn write_solutions(
+    out: &mut impl Write,
+    format: ResultFormat,
+    variables: &[Variable],
+    rows: impl Iterator<Item = Result<Vec<Option<Term>>>>,
+) -> Result<()> {
+    match format {
+        ResultFormat::Table => write_table(out, variables, rows),
+        ResultFormat::Sparql(f) => {
+            let mut serializer = QueryResultsSerializer::from_format(f)
+                .serialize_solutions_to_writer(&mut *out, variables.to_vec())?;
+            for row in rows {
+                let row = row?;
+                serializer.serialize(
+                    variables
+                        .iter()
+                        .zip(&row)
+                        .filter_map(|(v, t)| Some((v.as_ref(), t.as_ref()?.as_ref()))),
+                )?;
+            }
+            serializer.finish()?;
+            Ok(())
+        }
+    }
+}
+
+/// How many rows a table reads before it fixes its column widths and starts writing.
+const TABLE_LAYOUT_ROWS: usize = 1000;
+
+fn write_table(
+    out: &mut impl Write,
+    variables: &[Variable],
+    mut rows: impl Iterator<Item = Result<Vec<Option<Term>>>>,
+) -> Result<()> {
+    let header: Vec<String> = variables.iter().map(|v| v.as_str().to_owned()).collect();
+    let mut buffered: Vec<Vec<String>> = Vec::new();
+    for row in rows.by_ref() {
+        buffered.push(
+            row?.iter()
+                .map(|t| t.as_ref().map(display_term).unwrap_or_default())
+                .collect(),
+        );
+        if buffered.len() == TABLE_LAYOUT_ROWS {
+            break;
+        }
+    }
+    let mut widths: Vec<usize> = header.iter().map(|h| h.width()).collect();
+    for row in &buffered {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.width());
+        }
+    }
+    write_row(out, &header, &widths)?;
+    let rule: Vec<String> = widths.iter().map(|w| "─".repeat(*w)).collect();
+    write_row(out, &rule, &widths)?;
+    let mut count = buffered.len();
+    for row in &buffered {
+        write_row(out, row, &widths)?;
+    }
+    for row in rows {
+        let row: Vec<String> = row?
+            .iter()
+            .map(|t| t.as_ref().map(display_term).unwrap_or_default())
+            .collect();
+        write_row(out, &row, &widths)?;
+        count += 1;
+    }
+    writeln!(out, "({count} row{})", if count == 1 { "" } else { "s" })?;
+    Ok(())
+}
+
+fn write_row(out: &mut impl Write, cells: &[String], widths: &[usize]) -> std::io::Result<()> {
+    let mut line = String::new();
+    for (i, (cell, width)) in cells.iter().zip(widths).enumerate() {
+        if i > 0 {
+            line.push_str("  ");
+        }
+        line.push_str(cell);
+        if i + 1 < cells.len() {
+            line.push_str(&" ".repeat(width.saturating_sub(cell.width())));
+        }
+    }
+    writeln!(out, "{}", line.trim_end())
+}
+
+/// A term as people read it: prefixed IRIs, bare values for strings (language tags dropped: the
+/// machine formats keep them), numbers and dates, Turtle syntax for other typed literals.
+pub fn display_term(term: &Term) -> String {
+    match term.as_ref() {
+        TermRef::NamedNode(n) => prefixes::compact(n.as_str()),
+        TermRef::BlankNode(b) => b.to_string(),
+        TermRef::Literal(l) => {
+            let value = l.value().replace('\n', "\\n");
+            if l.language().is_some() {
+                return value;
+            }
+            let datatype = l.datatype().as_str();
+            match datatype.strip_prefix("http://www.w3.org/2001/XMLSchema#") {
+                Some(
+                    "string" | "integer" | "decimal" | "double" | "boolean" | "date" | "dateTime"
+                    | "gYear" | "gYearMonth" | "nonNegativeInteger" | "positiveInteger",
+                ) => value,
+                _ => format!("\"{value}\"^^{}", prefixes::compact(datatype)),
+            }
+        }
+        #[allow(unreachable_patterns)]
+        other => other.to_string(),
+    }
+}

@@ -1,0 +1,50 @@
+//! Parsing SPARQL with the common prefixes declared, the union default graph, and error messages
+//! that say where in the text the error is.
+
+use crate::prefixes;
+use anyhow::{Result, anyhow};
+use oxigraph::sparql::{
+    PreparedSparqlQuery, PreparedSparqlUpdate, SparqlEvaluator, SparqlSyntaxError,
+};
+
+/// An evaluator that knows the common prefixes, so queries may omit their declarations.
+pub fn evaluator() -> SparqlEvaluator {
+    let mut evaluator = SparqlEvaluator::new();
+    for (prefix, ns) in prefixes::COMMON {
+        evaluator = evaluator
+            .with_prefix(*prefix, *ns)
+            .expect("the common prefixes are valid IRIs");
+    }
+    evaluator
+}
+
+/// Parses a query read from `source` (a file name, or `<argument>`); the default graph is the
+/// union of all graphs when `union` is set and the query names no dataset of its own.
+pub fn parse_query(text: &str, source: &str, union: bool) -> Result<PreparedSparqlQuery> {
+    let mut prepared = evaluator()
+        .parse_query(text)
+        .map_err(|e| syntax_error(source, &e))?;
+    if union && prepared.dataset().is_default_dataset() {
+        prepared.dataset_mut().set_default_graph_as_union();
+    }
+    Ok(prepared)
+}
+
+/// Parses a SPARQL Update read from `source`.
+pub fn parse_update(text: &str, source: &str) -> Result<PreparedSparqlUpdate> {
+    evaluator()
+        .parse_update(text)
+        .map_err(|e| syntax_error(source, &e))
+}
+
+/// `source:line:column: invalid SPARQL: expected ...`, from the parser's `error at L:C: ...`.
+fn syntax_error(source: &str, error: &SparqlSyntaxError) -> anyhow::Error {
+    let message = error.to_string();
+    if let Some(rest) = message.strip_prefix("error at ")
+        && let Some((position, detail)) = rest.split_once(": ")
+        && position.split(':').all(|n| n.parse::<u64>().is_ok())
+    {
+        return anyhow!("{source}:{position}: invalid SPARQL: {detail}");
+    }
+    anyhow!("{source}: invalid SPARQL: {message}")
+}

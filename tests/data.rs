@@ -1,0 +1,560 @@
+//! The bundled knowledge graph: every saved query answers its competency question (expected
+//! answers from the project's competency questions, written here so the tests need nothing
+//! outside the repository), and the data satisfies its SHACL shapes.
+
+use crate::util::Workdir;
+use std::collections::{BTreeMap, BTreeSet};
+
+type Row = BTreeMap<String, String>;
+
+const S000: &str = "000_cc6ac50fb72b8fd8.txt";
+const S001: &str = "001_147c23658d6feea2.txt";
+const S002: &str = "002_44d14a35376beb2e.txt";
+const S003: &str = "003_c3bd293ca091c104.txt";
+const S004: &str = "004_dab5f6f63f8bcf4a.txt";
+
+fn saved(wd: &Workdir, name: &str) -> Vec<Row> {
+    let path = format!("{}/queries/{name}.rq", env!("CARGO_MANIFEST_DIR"));
+    wd.select(&["--memory", "query", "--file", &path])
+}
+
+fn sources(row: &Row) -> BTreeSet<&str> {
+    row["sources"].split(", ").collect()
+}
+
+/// A `, `-separated list sorted: SPARQL leaves the order of GROUP_CONCAT open.
+fn sorted(list: &str) -> String {
+    let mut items: Vec<&str> = list.split(", ").collect();
+    items.sort_unstable();
+    items.join(", ")
+}
+
+fn set<'a>(items: &[&'a str]) -> BTreeSet<&'a str> {
+    items.iter().copied().collect()
+}
+
+/// The one row whose `column` equals `value`.
+#[track_caller]
+fn find<'a>(rows: &'a [Row], column: &str, value: &str) -> &'a Row {
+    let found: Vec<&Row> = rows
+        .iter()
+        .filter(|r| r.get(column).map(String::as_str) == Some(value))
+        .collect();
+    assert_eq!(
+        found.len(),
+        1,
+        "expected one row with {column} = {value:?} in {rows:#?}"
+    );
+    found[0]
+}
+
+#[test]
+fn every_saved_query_has_a_header_and_a_sources_column() {
+    let dir = format!("{}/queries", env!("CARGO_MANIFEST_DIR"));
+    let mut count = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(
+            text.starts_with("#+ summary: "),
+            "{}: no summary",
+            path.display()
+        );
+        assert!(
+            text.contains("#+ description: "),
+            "{}: no description",
+            path.display()
+        );
+        assert!(
+            text.contains("?source"),
+            "{}: no source column",
+            path.display()
+        );
+        count += 1;
+    }
+    assert_eq!(count, 16, "one saved query per competency question");
+}
+
+#[test]
+fn cq01_commander() {
+    let rows = saved(&Workdir::new(), "mss-commander");
+    assert_eq!(rows.len(), 1, "{rows:#?}");
+    assert_eq!(rows[0]["commander"], "Godfrey Otunge");
+    assert_eq!(rows[0]["title"], "Force Commander");
+    assert_eq!(rows[0]["nationality"], "Kenya");
+    assert_eq!(sources(&rows[0]), set(&[S000, S001, S004]));
+}
+
+#[test]
+fn cq02_contributing_nations() {
+    let rows = saved(&Workdir::new(), "contributing-nations");
+    let got: BTreeSet<(String, String, String)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r["status"].clone(),
+                r["country"].clone(),
+                sorted(&r["sources"]),
+            )
+        })
+        .collect();
+    let both = format!("{S002}, {S004}");
+    let mut expected: BTreeSet<(String, String, String)> = BTreeSet::new();
+    let mut add = |status: &str, country: &str, sources: &str| {
+        expected.insert((status.to_owned(), country.to_owned(), sources.to_owned()));
+    };
+    add(
+        "deployed",
+        "Kenya",
+        &[S000, S001, S002, S003, S004].join(", "),
+    );
+    for country in ["Jamaica", "Belize", "Guatemala", "El Salvador"] {
+        add("deployed", country, &both);
+    }
+    add("deployed", "the Bahamas", S004);
+    for country in [
+        "Nigeria",
+        "Chad",
+        "Burundi",
+        "Mauritius",
+        "Jamaica",
+        "Chile",
+    ] {
+        add("expected", country, S001);
+    }
+    for country in ["Bangladesh", "Barbados", "Benin", "the Bahamas"] {
+        add("prospective", country, S001);
+    }
+    add("supporting", "Canada", S001);
+    add("supporting", "United States", S004);
+    assert_eq!(got, expected);
+}
+
+#[test]
+fn cq03_kenya_deployments_in_date_order() {
+    let rows = saved(&Workdir::new(), "kenya-deployments");
+    let officers: Vec<&str> = rows.iter().map(|r| r["officers"].as_str()).collect();
+    assert_eq!(officers, ["400", "217", "144"], "{rows:#?}");
+
+    assert_eq!(rows[0]["date"], "2024-06");
+    assert_eq!(rows[0]["inferred"], "true");
+    assert!(rows[0]["when"].contains("000: in June"), "{rows:#?}");
+    assert_eq!(sources(&rows[0]), set(&[S000, S001]));
+    assert!(rows[0]["totals_reported"].contains("000: approximately 400"));
+
+    assert!(rows[1]["when"].contains("002: on Saturday"), "{rows:#?}");
+    assert_eq!(rows[1]["inferred"], "true");
+    assert_eq!(rows[1]["other_counts"], "002: 200 in the headline");
+    assert!(rows[1]["totals_reported"].contains("over 600"), "{rows:#?}");
+    assert_eq!(sources(&rows[1]), set(&[S002]));
+
+    assert_eq!(rows[2]["date"], "2025-02-06");
+    assert_eq!(
+        (rows[2]["men"].as_str(), rows[2]["women"].as_str()),
+        ("120", "24")
+    );
+    assert!(rows[2]["totals_reported"].contains("744"), "{rows:#?}");
+    assert!(
+        rows[2]["totals_reported"].contains("initial deployment of 600"),
+        "{rows:#?}"
+    );
+    assert_eq!(sources(&rows[2]), set(&[S004]));
+}
+
+#[test]
+fn cq04_pledges() {
+    let rows = saved(&Workdir::new(), "pledges");
+    let total = find(&rows, "officers", "1000");
+    assert_eq!(total["pledger"], "Kenya");
+    assert_eq!(sources(total), set(&[S001, S002]));
+    let ruto = find(&rows, "officers", "600");
+    assert_eq!(ruto["pledged_by"], "William Ruto");
+    assert_eq!(ruto["additional"], "true");
+    assert_eq!(ruto["date"], "2024-10");
+    assert_eq!(ruto["inferred"], "true");
+    assert_eq!(sources(ruto), set(&[S000]));
+    let ten = find(&rows, "officers", "3100");
+    assert_eq!(ten["qualifier"], "more than");
+    assert_eq!(sources(ten), set(&[S002]));
+}
+
+#[test]
+fn cq05_mission_size() {
+    let rows = saved(&Workdir::new(), "mission-size");
+    let projected = find(&rows, "value", "2500");
+    assert_eq!(projected["basis"], "projected");
+    assert_eq!(sources(projected), set(&[S000, S001]));
+    let pledged = find(&rows, "value", "3100");
+    assert_eq!(
+        (pledged["basis"].as_str(), pledged["qualifier"].as_str()),
+        ("pledged", "more than")
+    );
+    assert_eq!(sources(pledged), set(&[S002]));
+    let nations: Vec<&Row> = rows
+        .iter()
+        .filter(|r| r["measure"] == "contributing nations")
+        .collect();
+    assert_eq!(nations.len(), 2);
+    assert!(nations.iter().all(|r| r["value"] == "10"));
+}
+
+#[test]
+fn cq06_disputed_claims() {
+    let rows = saved(&Workdir::new(), "disputed-claims");
+    assert_eq!(rows.len(), 1, "{rows:#?}");
+    let claim = &rows[0];
+    assert_eq!(claim["claimant"], "Reuters");
+    assert_eq!(claim["basis"], "anonymous sources");
+    assert!(
+        claim["claimed"].contains("000: Nearly 20 of about 400"),
+        "{claim:#?}"
+    );
+    assert!(
+        claim["claimed"].contains("five senior officers"),
+        "{claim:#?}"
+    );
+    assert!(claim["claimed"].contains("002: "), "{claim:#?}");
+    assert!(claim["claimed_when"].contains("October"), "{claim:#?}");
+    let responders: BTreeSet<&str> = claim["responded_by"].split(", ").collect();
+    assert!(responders.contains("Godfrey Otunge"), "{claim:#?}");
+    assert!(
+        responders
+            .iter()
+            .any(|r| r.starts_with("Multinational Security Support")),
+        "{claim:#?}"
+    );
+    assert_eq!(claim["stance"], "disputes");
+    assert!(
+        claim["response"].contains("salaries and allowances"),
+        "{claim:#?}"
+    );
+    assert!(claim["response"].contains("no resignation"), "{claim:#?}");
+    assert!(claim["responded_when"].contains("Saturday"), "{claim:#?}");
+    assert_eq!(sources(claim), set(&[S000, S002]));
+}
+
+#[test]
+fn cq07_otunge_said_and_did() {
+    let rows = saved(&Workdir::new(), "otunge-actions");
+    let refuted = find(&rows, "what", "MSS denies that officers resigned");
+    assert_eq!(sources(refuted), set(&[S000]));
+    assert_eq!(refuted["quote"], "inaccurate and malicious");
+    let meeting = find(&rows, "what", "Otunge meets a Canadian delegation");
+    assert_eq!(meeting["date"], "2024-08-28");
+    assert_eq!(meeting["together_with"], "Canadian delegation");
+    assert_eq!(sources(meeting), set(&[S001]));
+    let urged = find(
+        &rows,
+        "what",
+        "Otunge urges other nations to contribute officers",
+    );
+    assert_eq!(urged["date"], "2024-08-28");
+    let welcome = find(
+        &rows,
+        "what",
+        "Otunge and Voltaire welcome troops from El Salvador",
+    );
+    assert_eq!(welcome["date"], "2025-02-04");
+    assert_eq!(welcome["together_with"], "Leslie Voltaire");
+    assert_eq!(sources(welcome), set(&[S004]));
+}
+
+#[test]
+fn cq08_us_assistance() {
+    let rows = saved(&Workdir::new(), "us-assistance");
+    assert_eq!(rows.len(), 1, "{rows:#?}");
+    let w = &rows[0];
+    assert_eq!(
+        (w["amount"].as_str(), w["currency"].as_str()),
+        ("40700000", "USD")
+    );
+    let approvers: BTreeSet<&str> = w["approved_by"].split(", ").collect();
+    assert_eq!(
+        approvers,
+        set(&["Marco Rubio", "United States Department of State"])
+    );
+    assert!(w["beneficiaries"].contains("Haitian National Police"));
+    assert!(w["beneficiaries"].contains("Multinational Security Support mission in Haiti"));
+    let covers: BTreeSet<&str> = w["covers"].split("; ").collect();
+    assert_eq!(covers.len(), 5, "{w:#?}");
+    for item in [
+        "forward operating bases",
+        "vehicle maintenance",
+        "medical services",
+        "transportation",
+        "subject-matter experts",
+    ] {
+        assert!(w["covers"].contains(item), "{item} missing: {w:#?}");
+    }
+    assert_eq!(sources(w), set(&[S004]));
+}
+
+#[test]
+fn cq09_incidents() {
+    let rows = saved(&Workdir::new(), "incidents");
+    let killed = find(
+        &rows,
+        "incident",
+        "Kenyan police officer shot dead on patrol",
+    );
+    assert_eq!(killed["place"], "Lower Artibonite");
+    assert_eq!(killed["place_note"], "92 km north of Port-au-Prince");
+    assert_eq!(
+        (killed["date"].as_str(), killed["inferred"].as_str()),
+        ("2025-03-05", "true")
+    );
+    assert!(killed["when"].contains("On March 5"));
+    assert!(killed["gist"].contains("took his body"));
+    let nack: BTreeSet<&str> = killed["not_acknowledged_by"].split(", ").collect();
+    assert_eq!(
+        nack,
+        set(&[
+            "National Police Service",
+            "Multinational Security Support mission in Haiti"
+        ])
+    );
+    let vehicles = find(&rows, "incident", "Three armoured vehicles set ablaze");
+    assert_eq!(
+        vehicles["part_of"],
+        "Gang attack on an MSS patrol in Lower Artibonite"
+    );
+    assert!(rows.iter().all(|r| sources(r) == set(&[S003])));
+}
+
+#[test]
+fn cq10_social_media_posts() {
+    let rows = saved(&Workdir::new(), "social-media-posts");
+    let got: Vec<(&str, &str, &str, &str)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r["author"].as_str(),
+                r["platform"].as_str(),
+                r["date"].as_str(),
+                r["sources"].as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                "Kipchumba Murkomen",
+                "social media (platform not named)",
+                "2025-01",
+                S002
+            ),
+            ("National Police Service", "X", "2025-02-05", S004),
+            ("Kipchumba Murkomen", "X", "2025-02-06", S004),
+        ]
+    );
+    assert_eq!(rows[0]["inferred"], "true");
+}
+
+#[test]
+fn cq11_offices() {
+    let rows = saved(&Workdir::new(), "offices");
+    let office = |person: &str| find(&rows, "person", person);
+    assert_eq!(
+        office("Godfrey Otunge")["office"],
+        "Force Commander of the MSS"
+    );
+    assert_eq!(
+        office("Kipchumba Murkomen")["office"],
+        "Interior Cabinet Secretary of Kenya"
+    );
+    assert_eq!(office("William Ruto")["office"], "President of Kenya");
+    assert_eq!(
+        office("Marco Rubio")["office"],
+        "United States Secretary of State"
+    );
+    let masengeli = office("Gilbert Masengeli");
+    assert_eq!(masengeli["office"], "Inspector General of Police of Kenya");
+    assert_eq!(masengeli["qualifier"], "acting");
+    assert_eq!(
+        office("Leslie Voltaire")["office"],
+        "President of the Transitional Presidential Council"
+    );
+    let henry = office("Ariel Henry");
+    assert_eq!(henry["office"], "Prime Minister of Haiti");
+    assert_eq!(
+        (henry["ended_by"].as_str(), henry["end"].as_str()),
+        ("resignation", "2024")
+    );
+    let moise = office("Jovenel Moïse");
+    assert_eq!(moise["office"], "President of Haiti");
+    assert!(moise["ended_by"].starts_with("assassination"));
+    assert_eq!(rows.len(), 8, "{rows:#?}");
+}
+
+#[test]
+fn cq12_sources_of_a_fact() {
+    let rows = saved(&Workdir::new(), "fact-sources");
+    let reuters = find(
+        &rows,
+        "fact",
+        "https://w3id.org/mss-kg/id/claim-reuters-resignations",
+    );
+    assert_eq!(sources(reuters), set(&[S000, S002]));
+    assert_eq!(reuters["source_count"], "2");
+    assert!(rows.iter().all(|r| !r["sources"].is_empty()));
+}
+
+#[test]
+fn cq13_figures_that_disagree() {
+    let rows = saved(&Workdir::new(), "figure-disagreements");
+    let key = |r: &Row| {
+        (
+            r["about"].clone(),
+            r["value_a"].clone(),
+            r["value_b"].clone(),
+        )
+    };
+    let got: BTreeSet<(String, String, String)> = rows.iter().map(key).collect();
+    let expected: BTreeSet<(String, String, String)> = [
+        ("Kenya's deployment of 217 officers", "200", "217"),
+        (
+            "Multinational Security Support mission in Haiti",
+            "2500",
+            "3100",
+        ),
+        ("Kenya", "744", "761"),
+    ]
+    .iter()
+    .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
+    .collect();
+    assert_eq!(got, expected, "{rows:#?}");
+    let headline = find(&rows, "value_a", "200");
+    assert_eq!(
+        (headline["source_a"].as_str(), headline["source_b"].as_str()),
+        (S002, S002)
+    );
+    assert_eq!(headline["note"], "headline vs body");
+    let total = find(&rows, "value_a", "744");
+    assert_eq!(total["source_a"], S004);
+    assert!(
+        total["note"].contains("sum of reported deployments"),
+        "{total:#?}"
+    );
+    let sizes: Vec<&Row> = rows.iter().filter(|r| r["value_a"] == "2500").collect();
+    let size_sources: BTreeSet<&str> = sizes.iter().map(|r| r["source_a"].as_str()).collect();
+    assert_eq!(size_sources, set(&[S000, S001]));
+    assert!(sizes.iter().all(|r| r["source_b"] == S002));
+}
+
+#[test]
+fn cq14_humanitarian_figures() {
+    let rows = saved(&Workdir::new(), "humanitarian-figures");
+    let displaced = find(&rows, "value", "1000000");
+    assert_eq!(displaced["qualifier"], "more than");
+    assert_eq!(sources(displaced), set(&[S002, S003]));
+    let control = find(&rows, "value", "90");
+    assert_eq!(
+        (control["qualifier"].as_str(), control["about"].as_str()),
+        ("nearly", "Port-au-Prince")
+    );
+    assert_eq!(sources(control), set(&[S003]));
+    let killed = find(&rows, "value", "56000");
+    assert_eq!(killed["cited_from"], "local reports");
+    assert_eq!(killed["date"], "2024");
+    assert_eq!(sources(killed), set(&[S003]));
+}
+
+#[test]
+fn cq15_officer_complaints() {
+    let rows = saved(&Workdir::new(), "officer-complaints");
+    let complaints: BTreeSet<&str> = rows.iter().map(|r| r["complaint"].as_str()).collect();
+    assert_eq!(
+        complaints,
+        set(&[
+            "Sent alone into the riskiest areas",
+            "Gangs are better armed",
+            "Faulty armoured vehicles",
+            "No air support",
+            "Favouritism in patrol duty",
+        ])
+    );
+    assert!(
+        rows.iter()
+            .all(|r| r["outlet"] == "Agencia EFE" && sources(r) == set(&[S003]))
+    );
+    assert!(
+        find(&rows, "complaint", "Sent alone into the riskiest areas")["gist"]
+            .contains("guard compounds")
+    );
+}
+
+#[test]
+fn cq16_external_identifiers() {
+    let rows = saved(&Workdir::new(), "external-ids");
+    let qid = |label: &str| find(&rows, "label", label)["wikidata"].clone();
+    for (label, q) in [
+        ("Kenya", "Q114"),
+        ("the Bahamas", "Q778"),
+        ("El Salvador", "Q792"),
+        ("United States", "Q30"),
+        ("Haiti", "Q790"),
+        ("Port-au-Prince", "Q34261"),
+        ("Reuters", "Q130879"),
+        ("United States Department of State", "Q789915"),
+        ("Marco Rubio", "Q324546"),
+        ("United Nations", "Q1065"),
+    ] {
+        assert_eq!(
+            qid(label),
+            format!("http://www.wikidata.org/entity/{q}"),
+            "{label}"
+        );
+    }
+    let countries = rows.iter().filter(|r| r["kind"] == "Country").count();
+    assert_eq!(countries, 17, "every country is linked");
+    assert!(
+        rows.iter()
+            .all(|r| r["source"] == "https://w3id.org/mss-kg/graph/data/entities")
+    );
+}
+
+/// Exports the union of a store's graphs as N-Triples and validates it with pySHACL.
+fn shacl(wd: &Workdir, store_args: &[&str]) -> (bool, String) {
+    let mut args = store_args.to_vec();
+    args.extend([
+        "query",
+        "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }",
+        "--format",
+        "nt",
+    ]);
+    let nt = wd.run(&args).ok().stdout;
+    let data = wd.write("union.nt", &nt);
+    let out = std::process::Command::new("python3")
+        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/shacl.py"))
+        .arg(&data)
+        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/ontology/shapes.ttl"))
+        .output()
+        .expect("python3 runs");
+    let report =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    match out.status.code() {
+        Some(0) => (true, report),
+        Some(1) => (false, report),
+        _ => panic!("SHACL validation could not run (pip install pyshacl): {report}"),
+    }
+}
+
+#[test]
+fn bundled_data_satisfies_its_shapes() {
+    let wd = Workdir::new();
+    let (conforms, report) = shacl(&wd, &["--memory"]);
+    assert!(conforms, "{report}");
+}
+
+#[test]
+fn shapes_reject_a_deployment_without_source_count_or_date() {
+    let wd = Workdir::new();
+    wd.write("bad.trig", include_str!("fixtures/bad-deployment.trig"));
+    wd.run(&["load", "bad.trig"]).ok();
+    let (conforms, report) = shacl(&wd, &[]);
+    assert!(!conforms, "{report}");
+    assert!(report.contains("must name the source"), "{report}");
+    assert!(report.contains("deployment-without-source"), "{report}");
+    assert!(report.contains("Every deployment has a date"), "{report}");
+}
