@@ -89,12 +89,8 @@ pub struct LoadArgs {
 /// Example: mss-kg query 'SELECT ?name { ?c a schema:Country ; rdfs:label ?name }' --format csv
 #[derive(Debug, Args)]
 pub struct QueryArgs {
-    /// The SPARQL query
-    #[arg(conflicts_with = "file")]
-    pub sparql: Option<String>,
-    /// Read the query from this file
-    #[arg(long, value_name = "FILE")]
-    pub file: Option<PathBuf>,
+    #[command(flatten)]
+    pub input: SparqlInput,
     /// Output format: table, csv, tsv, json, xml for SELECT/ASK; turtle, trig, ntriples, nquads,
     /// rdfxml, jsonld for CONSTRUCT/DESCRIBE (also as extensions or MIME types)
     #[arg(long, short)]
@@ -113,10 +109,17 @@ pub struct QueryArgs {
 /// Example: mss-kg update 'INSERT DATA { GRAPH <urn:x:notes> { mssr:mss rdfs:comment "seen" } }'
 #[derive(Debug, Args)]
 pub struct UpdateArgs {
-    /// The SPARQL Update
+    #[command(flatten)]
+    pub input: SparqlInput,
+}
+
+/// Where `query` and `update` read their SPARQL: the argument, a file, or standard input.
+#[derive(Debug, Args)]
+pub struct SparqlInput {
+    /// The SPARQL text [default: read from --file, or else from standard input]
     #[arg(conflicts_with = "file")]
     pub sparql: Option<String>,
-    /// Read the update from this file
+    /// Read the SPARQL text from this file
     #[arg(long, value_name = "FILE")]
     pub file: Option<PathBuf>,
 }

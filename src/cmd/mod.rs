@@ -7,12 +7,11 @@ pub mod query;
 pub mod stats;
 pub mod update;
 
-use crate::cli::{Cli, Command, GlobalArgs};
+use crate::cli::{Cli, Command, GlobalArgs, SparqlInput};
 use crate::output::Printer;
 use crate::store::{self, Location, StoreConfig};
 use anyhow::{Context as _, Result, bail};
 use std::io::{IsTerminal, Read};
-use std::path::PathBuf;
 use std::time::Duration;
 
 /// What every command needs: where the store is and how to print.
@@ -58,11 +57,11 @@ pub fn run(cli: Cli) -> Result<()> {
 
 /// The SPARQL text of `query` or `update`, with a name for messages: from the argument, from
 /// `--file`, or from standard input when it is not a terminal.
-pub fn read_sparql(argument: Option<String>, file: Option<PathBuf>) -> Result<(String, String)> {
-    if let Some(text) = argument {
+pub fn read_sparql(input: SparqlInput) -> Result<(String, String)> {
+    if let Some(text) = input.sparql {
         return Ok((text, "<argument>".to_owned()));
     }
-    if let Some(path) = file {
+    if let Some(path) = input.file {
         let text = std::fs::read_to_string(&path)
             .with_context(|| format!("cannot read '{}'", path.display()))?;
         return Ok((text, path.display().to_string()));

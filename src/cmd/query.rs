@@ -7,7 +7,7 @@ use crate::{output, sparql};
 use anyhow::{Context as _, Result};
 
 pub fn run(ctx: &Context, args: QueryArgs) -> Result<()> {
-    let (text, source) = read_sparql(args.sparql, args.file)?;
+    let (text, source) = read_sparql(args.input)?;
     let prepared = sparql::parse_query(&text, &source, !args.no_union)?;
     let store = store::open(&ctx.store, Access::Read)?;
     let results = prepared

@@ -63,41 +63,38 @@ fn count(term: &Option<Term>) -> u64 {
     }
 }
 
+/// A two-column table: a term and its count.
+fn write_counts(
+    out: &mut impl Write,
+    header: [&str; 2],
+    rows: impl Iterator<Item = (Term, u64)>,
+) -> Result<()> {
+    let rows = rows.map(|(term, n)| Ok(vec![Some(term), Some(Literal::from(n as i64).into())]));
+    output::write_solutions(
+        out,
+        ResultFormat::Table,
+        &header.map(Variable::new_unchecked),
+        rows,
+    )
+}
+
 pub fn run(ctx: &Context, args: StatsArgs) -> Result<()> {
     let store = store::open(&ctx.store, Access::Read)?;
     let stats = compute(&store)?;
     let mut out = ctx.printer.stdout();
     match args.format.to_ascii_lowercase().as_str() {
         "table" => {
-            let graph_rows = stats.graphs.iter().map(|(g, n)| {
-                let name = g.as_ref().map_or_else(
-                    || Term::from(Literal::new_simple_literal("(default graph)")),
-                    Clone::clone,
-                );
-                Ok(vec![Some(name), Some(Literal::from(*n as i64).into())])
-            });
-            output::write_solutions(
-                &mut out,
-                ResultFormat::Table,
-                &[
-                    Variable::new_unchecked("graph"),
-                    Variable::new_unchecked("triples"),
-                ],
-                graph_rows,
-            )?;
-            writeln!(out)?;
-            let class_rows = stats
-                .classes
+            let default = Term::from(Literal::new_simple_literal("(default graph)"));
+            let graphs = stats
+                .graphs
                 .iter()
-                .map(|(c, n)| Ok(vec![Some(c.clone()), Some(Literal::from(*n as i64).into())]));
-            output::write_solutions(
+                .map(|(g, n)| (g.clone().unwrap_or_else(|| default.clone()), *n));
+            write_counts(&mut out, ["graph", "triples"], graphs)?;
+            writeln!(out)?;
+            write_counts(
                 &mut out,
-                ResultFormat::Table,
-                &[
-                    Variable::new_unchecked("class"),
-                    Variable::new_unchecked("instances"),
-                ],
-                class_rows,
+                ["class", "instances"],
+                stats.classes.iter().cloned(),
             )?;
         }
         "json" => {

@@ -7,7 +7,7 @@ use crate::store::{self, Access};
 use anyhow::{Context as _, Result};
 
 pub fn run(ctx: &Context, args: UpdateArgs) -> Result<()> {
-    let (text, source) = read_sparql(args.sparql, args.file)?;
+    let (text, source) = read_sparql(args.input)?;
     let prepared = sparql::parse_update(&text, &source)?;
     let store = store::open(&ctx.store, Access::Write)?;
     prepared
