@@ -1,0 +1,45 @@
+"""Turns hyperfine's JSON exports into benches/RESULTS.md, with the machine and the ratios."""
+import json
+import os
+import platform
+import subprocess
+import sys
+
+load_file, query_file, triples, oxi, pyoxi, mss = sys.argv[1:7]
+load = {r["command"]: r for r in json.load(open(load_file))["results"]}
+query = {r["command"]: r for r in json.load(open(query_file))["results"]}
+triples = int(triples)
+
+
+def cpu():
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor()
+
+
+mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+rustc = subprocess.run(["rustc", "--version"], capture_output=True, text=True).stdout.strip()
+print("# Benchmark results\n")
+print(f"Machine: {cpu()}, {os.cpu_count()} cores, {mem:.0f} GiB; {platform.system()} {platform.release()}; {rustc}.")
+print(f"Tools: {mss} (release build), {oxi} (crates.io `oxigraph-cli`, release), {pyoxi} (PyPI).")
+print("Produced by `benches/run.sh` in one run; hyperfine means ± standard deviation.\n")
+print(f"## Load: {triples:,} Wikidata-shaped N-Triples (`benches/gen_wikidata.py`), fresh store each run\n")
+print("| tool | time (s) | triples/s | throughput vs `oxigraph load` |")
+print("|---|---|---|---|")
+base = load["oxigraph load"]["mean"]
+for name, r in load.items():
+    print(f"| {name} | {r['mean']:.2f} ± {r['stddev']:.2f} | {triples / r['mean']:,.0f} | {base / r['mean']:.2f}× |")
+print("\nTarget: mss-kg load throughput at least 0.95× `oxigraph load`. mss-kg's figure includes")
+print("creating the store and loading the bundled graph into it, as a user's first load does.\n")
+print("## Query: end-to-end latency of a small SELECT (process start to last byte)\n")
+print("| tool | mean (ms) | min (ms) | latency vs `oxigraph query` |")
+print("|---|---|---|---|")
+base = query["oxigraph query"]["mean"]
+for name, r in query.items():
+    print(f"| {name} | {r['mean'] * 1000:.1f} ± {r['stddev'] * 1000:.1f} | {r['min'] * 1000:.1f} | {r['mean'] / base:.2f}× |")
+print("\nTarget: mss-kg query latency at most 1.2× `oxigraph query`. Both open the store read-only;")
+print("mss-kg also takes its shared lock and checks that the bundled graph is current.")
