@@ -38,6 +38,10 @@ pub struct GlobalArgs {
     /// Print no progress or summary on stderr (errors are still printed)
     #[arg(long, short, global = true)]
     pub quiet: bool,
+    /// A folder of your own saved queries (*.rq), added to the bundled ones; yours win on a name
+    /// clash
+    #[arg(long, global = true, env = "MSS_KG_QUERIES", value_name = "DIR")]
+    pub queries: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -46,6 +50,9 @@ pub enum Command {
     Query(QueryArgs),
     Update(UpdateArgs),
     Stats(StatsArgs),
+    Queries(QueriesArgs),
+    Run(RunArgs),
+    Describe(DescribeArgs),
     Completions(CompletionsArgs),
     Man(ManArgs),
 }
@@ -135,6 +142,79 @@ pub struct StatsArgs {
     /// Output format: table or json
     #[arg(long, short, default_value = "table")]
     pub format: String,
+}
+
+/// List the saved queries, or show one.
+///
+/// Lists every saved query (the bundled ones and those of --queries): its name, summary,
+/// parameters (type, whether required, default, allowed values) and tags. `queries show NAME`
+/// prints one query's documentation and SPARQL text.
+///
+/// Example: mss-kg queries --tag people
+#[derive(Debug, Args)]
+pub struct QueriesArgs {
+    #[command(subcommand)]
+    pub action: Option<QueriesAction>,
+    /// Only list queries with this tag
+    #[arg(long)]
+    pub tag: Option<String>,
+    /// Output format: table, or json for tools
+    #[arg(long, short, default_value = "table")]
+    pub format: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum QueriesAction {
+    /// Print a saved query's documentation and SPARQL text.
+    ///
+    /// Example: mss-kg queries show kenya-deployments
+    Show {
+        /// The saved query's name
+        name: String,
+    },
+}
+
+/// Run a saved query, its parameters bound as RDF terms.
+///
+/// Runs `queries/<NAME>.rq` (bundled, or from --queries) against the store, like `query`: same
+/// default graph (the union of all graphs) and output formats. Each --param name=value is checked
+/// against the parameter's type and allowed values and bound to the parsed query as an RDF term,
+/// never pasted into the text; an optional parameter not given stays unbound.
+///
+/// Example: mss-kg run person-actions --param person=mssr:kipchumba-murkomen --format csv
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// The saved query's name (`mss-kg queries` lists them)
+    pub name: String,
+    /// A parameter value, as name=value (repeat for several)
+    #[arg(long = "param", short = 'p', value_name = "NAME=VALUE", value_parser = crate::queries::parse_param)]
+    pub params: Vec<(String, String)>,
+    /// Output format, as for `query`
+    #[arg(long, short)]
+    pub format: Option<String>,
+    /// Make the default graph the store's default graph only, not the union of all graphs
+    #[arg(long)]
+    pub no_union: bool,
+}
+
+/// Tell what the graph knows about an entity, found by name or IRI.
+///
+/// NAME is matched against labels and aliases ignoring case, accents, punctuation and a leading
+/// article ("otunge", "Moise", "the bahamas"); a name made of some of an entity's words is enough
+/// when only one entity has them. Several matches are listed, and nothing is chosen for you. An
+/// IRI (full, <...>, or prefixed like mssr:kenya) is taken as is. Prints a card: labels and types,
+/// external identifiers, every fact about it grouped by relation in both directions, and the
+/// sources of each (000..004: the source articles). --format turtle (or any RDF format) prints the
+/// same as RDF; trig and nquads keep each fact's graph, that is its source.
+///
+/// Example: mss-kg describe otunge
+#[derive(Debug, Args)]
+pub struct DescribeArgs {
+    /// A label, alias or IRI
+    pub name: String,
+    /// Output format: card (default), or an RDF format (turtle, trig, ntriples, nquads, ...)
+    #[arg(long, short)]
+    pub format: Option<String>,
 }
 
 /// Print a shell completion script to standard output.

@@ -4,9 +4,11 @@
 pub mod bundle;
 pub mod cli;
 pub mod cmd;
+pub mod describe;
 pub mod format;
 pub mod lock;
 pub mod output;
 pub mod prefixes;
+pub mod queries;
 pub mod sparql;
 pub mod store;

@@ -37,6 +37,28 @@ pub fn parse_update(text: &str, source: &str) -> Result<PreparedSparqlUpdate> {
         .map_err(|e| syntax_error(source, &e))
 }
 
+/// Parses a query into its algebra, with the common prefixes declared.
+pub fn parse_algebra(text: &str, source: &str) -> Result<spargebra::Query> {
+    let mut parser = spargebra::SparqlParser::new();
+    for (prefix, ns) in prefixes::COMMON {
+        parser = parser
+            .with_prefix(*prefix, *ns)
+            .expect("the common prefixes are valid IRIs");
+    }
+    parser
+        .parse_query(text)
+        .map_err(|e| syntax_error(source, &e))
+}
+
+/// Prepares a query given as algebra, with the union default graph as [`parse_query`] does.
+pub fn prepare_algebra(query: spargebra::Query, union: bool) -> PreparedSparqlQuery {
+    let mut prepared = evaluator().for_query(query);
+    if union && prepared.dataset().is_default_dataset() {
+        prepared.dataset_mut().set_default_graph_as_union();
+    }
+    prepared
+}
+
 /// `source:line:column: invalid SPARQL: expected ...`, from the parser's `error at L:C: ...`.
 fn syntax_error(source: &str, error: &SparqlSyntaxError) -> anyhow::Error {
     let message = error.to_string();

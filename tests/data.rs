@@ -13,9 +13,9 @@ const S002: &str = "002_44d14a35376beb2e.txt";
 const S003: &str = "003_c3bd293ca091c104.txt";
 const S004: &str = "004_dab5f6f63f8bcf4a.txt";
 
+/// Runs a bundled saved query, with its defaults, on the bundled graph.
 fn saved(wd: &Workdir, name: &str) -> Vec<Row> {
-    let path = format!("{}/queries/{name}.rq", env!("CARGO_MANIFEST_DIR"));
-    wd.select(&["--memory", "query", "--file", &path])
+    wd.select(&["--memory", "run", name])
 }
 
 fn sources(row: &Row) -> BTreeSet<&str> {
@@ -235,7 +235,7 @@ fn cq06_disputed_claims() {
 
 #[test]
 fn cq07_otunge_said_and_did() {
-    let rows = saved(&Workdir::new(), "otunge-actions");
+    let rows = saved(&Workdir::new(), "person-actions");
     let refuted = find(&rows, "what", "MSS denies that officers resigned");
     assert_eq!(sources(refuted), set(&[S000]));
     assert_eq!(refuted["quote"], "inaccurate and malicious");

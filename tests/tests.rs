@@ -4,8 +4,11 @@ mod util;
 
 mod cli;
 mod data;
+mod describe;
 mod load;
+mod queries;
 mod query;
+mod run;
 mod stats;
 mod store;
 mod update;

@@ -1,9 +1,12 @@
 //! The one dispatch match: each arm hands its arguments to `cmd::<name>::run`.
 
 pub mod completions;
+pub mod describe;
 pub mod load;
 pub mod man;
+pub mod queries;
 pub mod query;
+pub mod run;
 pub mod stats;
 pub mod update;
 
@@ -18,6 +21,8 @@ use std::time::Duration;
 pub struct Context {
     pub store: StoreConfig,
     pub printer: Printer,
+    /// The user's folder of saved queries, if any.
+    pub queries: Option<std::path::PathBuf>,
 }
 
 impl Context {
@@ -38,6 +43,7 @@ impl Context {
             printer: Printer {
                 quiet: global.quiet,
             },
+            queries: global.queries.clone(),
         })
     }
 }
@@ -50,6 +56,9 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Query(args) => query::run(&ctx, args),
         Command::Update(args) => update::run(&ctx, args),
         Command::Stats(args) => stats::run(&ctx, args),
+        Command::Queries(args) => queries::run(&ctx, args),
+        Command::Run(args) => run::run(&ctx, args),
+        Command::Describe(args) => describe::run(&ctx, args),
         Command::Completions(args) => completions::run(&ctx, args),
         Command::Man(args) => man::run(&ctx, args),
     }

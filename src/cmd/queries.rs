@@ -1,0 +1,111 @@
+//! `mss-kg queries`: list the saved queries, or show one.
+
+use super::Context;
+use crate::cli::{QueriesAction, QueriesArgs};
+use crate::format::ResultFormat;
+use crate::output;
+use crate::queries::{self, Origin, SavedQuery};
+use anyhow::{Result, bail};
+use oxigraph::model::{Literal, Term, Variable};
+use std::io::Write;
+
+pub fn run(ctx: &Context, args: QueriesArgs) -> Result<()> {
+    let mut out = ctx.printer.stdout();
+    match args.action {
+        Some(QueriesAction::Show { name }) => {
+            let saved = queries::find(ctx.queries.as_deref(), &name)?;
+            show(&mut out, &saved)?;
+        }
+        None => {
+            let all: Vec<SavedQuery> = queries::all(ctx.queries.as_deref())?
+                .into_iter()
+                .filter(|q| args.tag.as_ref().is_none_or(|t| q.tags.contains(t)))
+                .collect();
+            match args.format.to_ascii_lowercase().as_str() {
+                "table" => list(&mut out, &all)?,
+                "json" => {
+                    serde_json::to_writer_pretty(
+                        &mut out,
+                        &all.iter().map(to_json).collect::<Vec<_>>(),
+                    )?;
+                    writeln!(out)?;
+                }
+                other => bail!("unknown format '{other}' for `queries` (expected table or json)"),
+            }
+        }
+    }
+    out.flush()?;
+    Ok(())
+}
+
+fn origin(saved: &SavedQuery) -> String {
+    match &saved.origin {
+        Origin::Bundled => format!("bundled: queries/{}.rq", saved.name),
+        Origin::File(path) => path.display().to_string(),
+    }
+}
+
+fn list(out: &mut impl Write, all: &[SavedQuery]) -> Result<()> {
+    let text = |s: &str| Some(Term::from(Literal::new_simple_literal(s)));
+    let rows = all.iter().map(|q| {
+        Ok(vec![
+            text(&q.name),
+            text(q.summary.as_deref().unwrap_or("")),
+            text(&q.describe_params()),
+            text(&q.tags.join(", ")),
+        ])
+    });
+    let header = ["name", "summary", "parameters", "tags"].map(Variable::new_unchecked);
+    output::write_solutions(out, ResultFormat::Table, &header, rows)
+}
+
+fn show(out: &mut impl Write, q: &SavedQuery) -> Result<()> {
+    writeln!(out, "{} ({})", q.name, origin(q))?;
+    if let Some(summary) = &q.summary {
+        writeln!(out, "{summary}")?;
+    }
+    if let Some(description) = &q.description {
+        writeln!(out, "\n{description}")?;
+    }
+    writeln!(out)?;
+    if !q.tags.is_empty() {
+        writeln!(out, "tags: {}", q.tags.join(", "))?;
+    }
+    if q.params.is_empty() {
+        writeln!(out, "parameters: none")?;
+    } else {
+        writeln!(out, "parameters:")?;
+        for p in &q.params {
+            writeln!(
+                out,
+                "  --param {}=...   ?{}: {}",
+                p.name,
+                p.variable.as_str(),
+                p.describe()
+            )?;
+        }
+    }
+    if let Some(endpoint) = &q.endpoint {
+        writeln!(out, "endpoint (grlc, not used by mss-kg): {endpoint}")?;
+    }
+    writeln!(out, "\n{}", q.text.trim_end())?;
+    Ok(())
+}
+
+fn to_json(q: &SavedQuery) -> serde_json::Value {
+    serde_json::json!({
+        "name": q.name,
+        "source": origin(q),
+        "summary": q.summary,
+        "description": q.description,
+        "tags": q.tags,
+        "parameters": q.params.iter().map(|p| serde_json::json!({
+            "name": p.name,
+            "variable": p.variable.as_str(),
+            "type": p.kind.to_string(),
+            "required": p.required,
+            "default": p.default,
+            "enumerate": p.allowed,
+        })).collect::<Vec<_>>(),
+    })
+}

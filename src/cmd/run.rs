@@ -1,0 +1,19 @@
+//! `mss-kg run`: run a saved query with its parameters bound.
+
+use super::Context;
+use crate::cli::RunArgs;
+use crate::output;
+use crate::queries;
+use crate::store::{self, Access};
+use anyhow::{Context as _, Result};
+
+pub fn run(ctx: &Context, args: RunArgs) -> Result<()> {
+    let saved = queries::find(ctx.queries.as_deref(), &args.name)?;
+    let prepared = saved.prepare(&args.params, !args.no_union)?;
+    let store = store::open(&ctx.store, Access::Read)?;
+    let results = prepared
+        .on_store(&store)
+        .execute()
+        .with_context(|| format!("saved query '{}' failed", saved.name))?;
+    output::write_results(results, args.format.as_deref(), &ctx.printer)
+}

@@ -1,0 +1,250 @@
+//! `mss-kg run`: every saved query, parameters bound as RDF terms, every error, and a corpus of
+//! injection attempts that must be taken as values or rejected.
+
+use crate::util::{Workdir, bindings};
+
+const GRLC: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/grlc");
+
+fn names(wd: &Workdir) -> Vec<String> {
+    let json: serde_json::Value =
+        serde_json::from_str(&wd.run(&["queries", "--format", "json"]).ok().stdout).unwrap();
+    json.as_array()
+        .unwrap()
+        .iter()
+        .map(|q| q["name"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn every_bundled_query_runs_and_answers_with_sources() {
+    let wd = Workdir::new();
+    for name in names(&wd) {
+        let rows = wd.select(&["--memory", "run", &name]);
+        assert!(!rows.is_empty(), "{name} returned nothing");
+        assert!(
+            rows.iter()
+                .all(|r| r.keys().any(|k| k.starts_with("source"))),
+            "{name}: {rows:?}"
+        );
+    }
+}
+
+#[test]
+fn parameters_narrow_the_answer() {
+    let wd = Workdir::new();
+    let all = wd.select(&["--memory", "run", "contributing-nations"]);
+    let expected = wd.select(&[
+        "--memory",
+        "run",
+        "contributing-nations",
+        "--param",
+        "status=expected",
+    ]);
+    assert_eq!(all.len(), 18);
+    assert_eq!(expected.len(), 6);
+    assert!(expected.iter().all(|r| r["status"] == "expected"));
+    // An optional IRI parameter: all facts without it, one with it (prefixed or full IRI).
+    let facts = wd.select(&["--memory", "run", "fact-sources"]);
+    assert!(facts.len() > 50);
+    for iri in [
+        "mssr:claim-reuters-resignations",
+        "<https://w3id.org/mss-kg/id/claim-reuters-resignations>",
+    ] {
+        let one = wd.select(&[
+            "--memory",
+            "run",
+            "fact-sources",
+            "-p",
+            &format!("fact={iri}"),
+        ]);
+        assert_eq!(one.len(), 1, "{iri}");
+        assert_eq!(
+            one[0]["fact"],
+            "https://w3id.org/mss-kg/id/claim-reuters-resignations"
+        );
+    }
+    // A default, overridden.
+    let otunge = wd.select(&["--memory", "run", "person-actions"]);
+    assert!(
+        otunge
+            .iter()
+            .any(|r| r["what"] == "Otunge meets a Canadian delegation")
+    );
+    let murkomen = wd.select(&[
+        "--memory",
+        "run",
+        "person-actions",
+        "-p",
+        "person=mssr:kipchumba-murkomen",
+    ]);
+    assert_eq!(murkomen.len(), 2, "{murkomen:?}");
+    assert!(murkomen.iter().all(|r| r["what"].starts_with("Murkomen")));
+    // Parameters bound for the run do not show as extra columns.
+    let json = wd
+        .run(&["--memory", "run", "person-actions", "--format", "json"])
+        .ok()
+        .stdout;
+    assert!(!json.contains("_person_iri"), "{json}");
+}
+
+#[test]
+fn every_output_format() {
+    let wd = Workdir::new();
+    let run = |format: &str| {
+        wd.run(&["--memory", "run", "mss-commander", "--format", format])
+            .ok()
+            .stdout
+    };
+    insta::assert_snapshot!("run_table", run("table"));
+    insta::assert_snapshot!("run_csv", run("csv"));
+    insta::assert_snapshot!("run_tsv", run("tsv"));
+    insta::assert_snapshot!("run_json", run("json"));
+    insta::assert_snapshot!("run_xml", run("xml"));
+    assert_eq!(bindings(&run("json"))[0]["commander"], "Godfrey Otunge");
+}
+
+#[test]
+fn a_grlc_collection_runs_unchanged() {
+    let wd = Workdir::new();
+    let q = |args: &[&str]| {
+        let mut all = vec!["--memory", "--queries", GRLC, "run"];
+        all.extend(args);
+        wd.select(&all)
+    };
+    let rows = q(&["people/by-label", "--param", "label=Kenya"]);
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0]["entity"], "https://w3id.org/mss-kg/id/kenya");
+    assert_eq!(
+        q(&["countries-with-code"]).len(),
+        20,
+        "LIMIT 20, the default max satisfied"
+    );
+    let haiti = q(&[
+        "countries-with-code",
+        "-p",
+        "country=https://w3id.org/mss-kg/id/haiti",
+    ]);
+    assert_eq!(haiti.len(), 1);
+    assert_eq!(haiti[0]["item"], "http://www.wikidata.org/entity/Q790");
+    assert_eq!(q(&["countries-with-code", "-p", "max=100"]).len(), 0);
+    let typed = q(&["typed", "-p", "day=2025-02-06"]);
+    assert_eq!(typed.len(), 1);
+    assert_eq!(
+        q(&["typed", "-p", "day=2025-02-06", "-p", "min=200"]).len(),
+        0
+    );
+}
+
+#[test]
+fn parameter_errors_list_the_expected_parameters() {
+    let wd = Workdir::new();
+    let grlc = |args: &[&str]| {
+        let mut all = vec!["--memory", "--queries", GRLC, "run"];
+        all.extend(args);
+        wd.run(&all).fails().stderr
+    };
+    let err = grlc(&["typed"]);
+    assert!(err.contains("missing required parameter 'day' (parameters of 'typed': day (xsd:date, required); min (xsd:integer, optional))"), "{err}");
+    let err = grlc(&["typed", "-p", "day=2025-02-06", "-p", "colour=red"]);
+    assert!(
+        err.contains("unknown parameter 'colour' (parameters of 'typed'"),
+        "{err}"
+    );
+    let err = grlc(&["typed", "-p", "day=6 Feb 2025"]);
+    assert!(
+        err.contains("'6 Feb 2025' is not a valid xsd:date"),
+        "{err}"
+    );
+    let err = grlc(&["typed", "-p", "day=2025-02-06", "-p", "min=many"]);
+    assert!(err.contains("'many' is not a valid xsd:integer"), "{err}");
+    let err = grlc(&["typed", "-p", "day=2025-02-06", "-p", "day=2025-02-07"]);
+    assert!(err.contains("parameter 'day' is given twice"), "{err}");
+    let err = grlc(&["countries-with-code", "-p", "country=mssr:chile"]);
+    assert!(
+        err.contains("'mssr:chile' is not one of the allowed values"),
+        "{err}"
+    );
+    let err = grlc(&["countries-with-code", "-p", "country=not an iri"]);
+    assert!(err.contains("'not an iri' is not a valid IRI"), "{err}");
+    let run = wd.run(&["--memory", "run", "offices", "--param", "novalue"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(
+        run.stderr
+            .contains("'novalue' is not of the form name=value"),
+        "{run:?}"
+    );
+}
+
+/// Values that would change the query if they were pasted into its text.
+const INJECTIONS: &[&str] = &[
+    "x\" } ; DROP ALL ; #",
+    "> } UNION { ?s ?p ?o",
+    "mssr:kenya> } UNION { ?s ?p ?o } #",
+    "https://w3id.org/mss-kg/id/kenya> } UNION { ?s ?p ?o } #",
+    "\"; DELETE WHERE { ?s ?p ?o } #",
+    "\\\") } UNION { ?s ?p ?o } #",
+    "1 } UNION { ?s ?p ?o",
+    "deployed\"@en } UNION { ?s ?p ?o } #",
+    "Kenya\"@en . ?entity ?p ?o } #",
+    "a\n} UNION {\n?s ?p ?o",
+    "'''} UNION { ?s ?p ?o } #'''",
+    "2025-02-06\"^^xsd:date } UNION { ?deployment ?p ?o } #",
+];
+
+#[test]
+fn injection_attempts_are_values_or_rejected_and_change_nothing() {
+    let wd = Workdir::new();
+    wd.run(&["stats"]).ok();
+    let count = || {
+        wd.select(&[
+            "query",
+            "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
+        ])[0]["n"]
+            .clone()
+    };
+    let before = count();
+    let cases: &[(&str, &str)] = &[
+        ("people/by-label", "label"),
+        ("countries-with-code", "country"),
+        ("countries-with-code", "max"),
+        ("typed", "day"),
+        ("fact-sources", "fact"),
+        ("person-actions", "person"),
+        ("contributing-nations", "status"),
+    ];
+    for (query, param) in cases {
+        for value in INJECTIONS {
+            let arg = format!("{param}={value}");
+            let mut args = vec![
+                "--queries",
+                GRLC,
+                "run",
+                query,
+                "-p",
+                &arg,
+                "--format",
+                "json",
+            ];
+            if *query == "typed" && *param != "day" {
+                args.extend(["-p", "day=2025-02-06"]);
+            }
+            let run = wd.run(&args);
+            match run.code {
+                // Taken as a value: it matches nothing, as no label or IRI is that text.
+                0 => assert_eq!(
+                    bindings(&run.stdout).len(),
+                    0,
+                    "{query} {param}={value:?}: {run:?}"
+                ),
+                // Rejected as not of the parameter's type or allowed values.
+                1 => assert!(
+                    run.stderr.contains("is not a valid")
+                        || run.stderr.contains("is not one of the allowed"),
+                    "{query} {param}={value:?}: {run:?}"
+                ),
+                _ => panic!("{query} {param}={value:?}: {run:?}"),
+            }
+        }
+    }
+    assert_eq!(count(), before, "the store must be unchanged");
+}
