@@ -12,8 +12,9 @@ build:
 
 run: build
 	@for q in queries/*.rq; do \
+	  name=$$(basename "$$q" .rq); \
 	  echo; sed -n 's/^#+ summary: /== /p' "$$q"; \
-	  $(MSS_KG) --memory query --file "$$q" --format table || exit 1; \
+	  $(MSS_KG) --memory run "$$name" --format table || exit 1; \
 	done
 
 test:

@@ -5,13 +5,25 @@ use crate::util::Workdir;
 #[test]
 fn every_command_has_help_with_an_example() {
     let wd = Workdir::new();
-    for command in ["load", "query", "update", "stats", "completions", "man"] {
+    for command in [
+        "load",
+        "query",
+        "update",
+        "stats",
+        "queries",
+        "run",
+        "describe",
+        "completions",
+        "man",
+    ] {
         let run = wd.run(&[command, "--help"]).ok();
         assert!(run.stdout.contains("Example: mss-kg"), "{command}: {run:?}");
         assert!(run.stdout.contains("--store <DIR>"), "{command}: {run:?}");
     }
     let run = wd.run(&["--help"]).ok();
-    for command in ["load", "query", "update", "stats"] {
+    for command in [
+        "load", "query", "update", "stats", "queries", "run", "describe",
+    ] {
         assert!(run.stdout.contains(&format!("  {command} ")), "{run:?}");
     }
 }
