@@ -5,6 +5,7 @@ pub mod bundle;
 pub mod cli;
 pub mod cmd;
 pub mod describe;
+pub mod files;
 pub mod format;
 pub mod lock;
 pub mod output;

@@ -422,9 +422,10 @@ pub fn all(user_dir: Option<&Path>) -> Result<Vec<SavedQuery>> {
         if !dir.is_dir() {
             bail!("--queries '{}' is not a folder", dir.display());
         }
-        let mut files = Vec::new();
-        walk(dir, &mut files)?;
-        for file in files {
+        for file in crate::files::walk(dir)?
+            .into_iter()
+            .filter(|f| f.extension().is_some_and(|e| e == "rq"))
+        {
             let rel = file.strip_prefix(dir).expect("under dir");
             let name = rel.with_extension("").to_string_lossy().replace('\\', "/");
             let text = std::fs::read_to_string(&file)
@@ -433,20 +434,6 @@ pub fn all(user_dir: Option<&Path>) -> Result<Vec<SavedQuery>> {
         }
     }
     Ok(found.into_values().collect())
-}
-
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
-    for entry in
-        std::fs::read_dir(dir).with_context(|| format!("cannot read '{}'", dir.display()))?
-    {
-        let path = entry?.path();
-        if path.is_dir() {
-            walk(&path, out)?;
-        } else if path.extension().is_some_and(|e| e == "rq") {
-            out.push(path);
-        }
-    }
-    Ok(())
 }
 
 /// The saved query called `name`, or an error suggesting the closest names.

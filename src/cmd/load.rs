@@ -117,10 +117,7 @@ fn expand(paths: &[PathBuf], forced: Option<RdfFormat>) -> Result<Vec<Input>> {
             let format = forced.context("reading standard input needs --format")?;
             inputs.push(Input { path: None, format });
         } else if path.is_dir() {
-            let mut files = Vec::new();
-            walk(path, &mut files)?;
-            files.sort();
-            for file in files {
+            for file in crate::files::walk(path)? {
                 if let Some(format) = forced.or_else(|| format::rdf_format_of_path(&file)) {
                     inputs.push(Input {
                         path: Some(file),
@@ -145,20 +142,6 @@ fn expand(paths: &[PathBuf], forced: Option<RdfFormat>) -> Result<Vec<Input>> {
         }
     }
     Ok(inputs)
-}
-
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
-    for entry in
-        std::fs::read_dir(dir).with_context(|| format!("cannot read '{}'", dir.display()))?
-    {
-        let path = entry?.path();
-        if path.is_dir() {
-            walk(&path, out)?;
-        } else {
-            out.push(path);
-        }
-    }
-    Ok(())
 }
 
 /// `file:///absolute/path`, percent-encoding what an IRI may not hold.
