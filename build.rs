@@ -1,7 +1,9 @@
 //! Embeds the bundled graph (`ontology/`, `data/`) and the saved queries (`queries/`) in the binary.
 //!
-//! Writes `$OUT_DIR/bundled.rs` with one `(path, contents)` entry per file, sorted by path so the
-//! binary is the same whatever order the file system lists them in.
+//! Writes `$OUT_DIR/bundled.rs` with one `(path, contents, hash)` entry per file, sorted by path so
+//! the binary is the same whatever order the file system lists them in. The hash (FNV-1a, 64 bits)
+//! lets a store tell whether it holds this binary's version of a file without rehashing it on
+//! every start.
 
 use std::fs;
 use std::io::Write;
@@ -25,6 +27,12 @@ fn collect(root: &Path, dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
 fn main() {
     let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap());
     let mut files = Vec::new();
@@ -37,16 +45,18 @@ fn main() {
     let mut f = fs::File::create(out).unwrap();
     writeln!(
         f,
-        "/// Every bundled file as `(path relative to the crate root, contents)`."
+        "/// Every bundled file as `(path relative to the crate root, contents, FNV-1a hash)`."
     )
     .unwrap();
-    writeln!(f, "pub static FILES: &[(&str, &str)] = &[").unwrap();
+    writeln!(f, "pub static FILES: &[(&str, &str, u64)] = &[").unwrap();
     for file in &files {
         let rel = file.to_str().unwrap().replace('\\', "/");
+        let path = root.join(file);
+        let hash = fnv1a(&fs::read(&path).unwrap());
         writeln!(
             f,
-            "    ({rel:?}, include_str!({:?})),",
-            root.join(file).to_str().unwrap()
+            "    ({rel:?}, include_str!({:?}), {hash:#018x}),",
+            path.to_str().unwrap()
         )
         .unwrap();
     }

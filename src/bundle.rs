@@ -21,14 +21,15 @@ mod generated {
 /// Name of the file recording what the bundled graph put in a store.
 pub const MARKER_FILE: &str = "mss-kg-bundle.tsv";
 
-/// Every bundled file (ontology, data and saved queries): `(path, contents)`, sorted by path.
-pub fn files() -> &'static [(&'static str, &'static str)] {
+/// Every bundled file (ontology, data and saved queries): `(path, contents, hash)`, sorted by
+/// path; the hash is computed at build time.
+pub fn files() -> &'static [(&'static str, &'static str, u64)] {
     generated::FILES
 }
 
 /// The bundled RDF files: those under `ontology/` and `data/`.
-pub fn rdf_files() -> impl Iterator<Item = (&'static str, &'static str)> {
-    files().iter().copied().filter(|(path, _)| {
+pub fn rdf_files() -> impl Iterator<Item = (&'static str, &'static str, u64)> {
+    files().iter().copied().filter(|(path, _, _)| {
         (path.starts_with("ontology/") || path.starts_with("data/")) && format_of(path).is_some()
     })
 }
@@ -42,13 +43,6 @@ pub fn graph_of(path: &str) -> NamedNode {
 fn format_of(path: &str) -> Option<RdfFormat> {
     let ext = path.rsplit_once('.')?.1;
     matches!(ext, "ttl" | "trig" | "nt" | "nq").then(|| RdfFormat::from_extension(ext))?
-}
-
-/// FNV-1a: a stable 64-bit hash, enough to notice that a bundled file changed.
-fn hash(text: &str) -> u64 {
-    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    })
 }
 
 /// What the marker file says: for each bundled path, its hash and the graphs it filled.
@@ -88,7 +82,7 @@ fn write_marker(dir: &Path, marker: &Marker) -> Result<()> {
 pub fn is_current(dir: &Path) -> bool {
     let marker = read_marker(dir);
     marker.len() == rdf_files().count()
-        && rdf_files().all(|(path, text)| marker.get(path).is_some_and(|(h, _)| *h == hash(text)))
+        && rdf_files().all(|(path, _, hash)| marker.get(path).is_some_and(|(h, _)| *h == hash))
 }
 
 /// Parses a bundled file into quads, its default graph moved into its own named graph.
@@ -112,8 +106,7 @@ pub fn sync(store: &Store, dir: Option<&Path>) -> Result<()> {
     let mut new = Marker::new();
     let mut stale: BTreeSet<String> = BTreeSet::new();
     let mut load: Vec<Quad> = Vec::new();
-    for (path, text) in rdf_files() {
-        let h = hash(text);
+    for (path, text, h) in rdf_files() {
         if let Some((old_hash, graphs)) = old.get(path)
             && *old_hash == h
         {
@@ -153,6 +146,7 @@ pub fn sync(store: &Store, dir: Option<&Path>) -> Result<()> {
         .commit()
         .context("cannot load the bundled graph")?;
     if let Some(dir) = dir {
+        crate::store::flush(store)?;
         write_marker(dir, &new)?;
     }
     Ok(())

@@ -411,7 +411,7 @@ fn pairs(yaml: &Yaml) -> Vec<(String, Yaml)> {
 /// Sorted by name.
 pub fn all(user_dir: Option<&Path>) -> Result<Vec<SavedQuery>> {
     let mut found: BTreeMap<String, SavedQuery> = BTreeMap::new();
-    for (path, text) in bundle::files() {
+    for (path, text, _) in bundle::files() {
         if let Some(rel) = path.strip_prefix("queries/")
             && let Some(name) = rel.strip_suffix(".rq")
         {

@@ -146,3 +146,20 @@ fn invalid_graph_iri_is_refused() {
         "{run:?}"
     );
 }
+
+#[test]
+fn default_graph_option() {
+    let wd = Workdir::new();
+    wd.write("people.ttl", include_str!("fixtures/people.ttl"));
+    wd.run(&["load", "people.ttl", "--default-graph"]).ok();
+    let q = "SELECT * WHERE { ?s ?p ?o }";
+    assert_eq!(wd.select(&["query", q, "--no-union"]).len(), 7);
+    let run = wd.run(&[
+        "load",
+        "people.ttl",
+        "--default-graph",
+        "--graph",
+        "urn:x:g",
+    ]);
+    assert_eq!(run.code, 2, "{run:?}");
+}

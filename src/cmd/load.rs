@@ -67,6 +67,8 @@ pub fn run(ctx: &Context, args: LoadArgs) -> Result<()> {
         }
         if let Some(graph) = &graph {
             parser = parser.with_default_graph(graph.clone());
+        } else if args.default_graph {
+            // The parser's default graph is the store's default graph.
         } else if let Some(path) = &input.path {
             parser = parser.with_default_graph(NamedNode::new(file_url(path)?)?);
         }
@@ -97,6 +99,7 @@ pub fn run(ctx: &Context, args: LoadArgs) -> Result<()> {
     loader
         .commit()
         .context("cannot commit the load; the store is unchanged")?;
+    store::flush(&store)?;
     bar.finish_and_clear();
     let seconds = start.elapsed().as_secs_f64();
     ctx.printer.note(format!(

@@ -14,6 +14,7 @@ pub fn run(ctx: &Context, args: UpdateArgs) -> Result<()> {
         .on_store(&store)
         .execute()
         .with_context(|| format!("{source}: update failed, the store is unchanged"))?;
+    store::flush(&store)?;
     ctx.printer.note("update applied");
     Ok(())
 }
