@@ -33,13 +33,13 @@ data="$work/wikidata-$triples.nt"
 # indexed six ways in Oxigraph, the default graph three ways, so the two are measured apart.
 g="http://example.org/bench"
 echo "== load into the default graph" >&2
-hyperfine --runs 3 --export-json "$work/load-default.json" \
+hyperfine --runs 5 --export-json "$work/load-default.json" \
   --prepare "rm -rf $work/d-mss" --prepare "rm -rf $work/d-oxi" --prepare "rm -rf $work/d-py" \
   -n "mss-kg load --default-graph" "$mss --store $work/d-mss --quiet load --default-graph $data" \
   -n "oxigraph load" "$oxi load --location $work/d-oxi --file $data" \
   -n "pyoxigraph bulk_load" "python3 benches/pyoxigraph_load.py $data $work/d-py"
 echo "== load into a named graph" >&2
-hyperfine --runs 3 --export-json "$work/load-named.json" \
+hyperfine --runs 5 --export-json "$work/load-named.json" \
   --prepare "rm -rf $work/n-mss" --prepare "rm -rf $work/n-oxi" --prepare "rm -rf $work/n-py" \
   -n "mss-kg load --graph" "$mss --store $work/n-mss --quiet load --graph $g $data" \
   -n "oxigraph load --graph" "$oxi load --location $work/n-oxi --file $data --graph $g" \
