@@ -151,3 +151,16 @@ pub fn sync(store: &Store, dir: Option<&Path>) -> Result<()> {
     }
     Ok(())
 }
+
+/// The named graphs that the bundled files fill, sorted by IRI.
+pub fn graphs() -> Result<Vec<NamedNode>> {
+    let mut graphs = BTreeSet::new();
+    for (path, text, _) in rdf_files() {
+        for quad in parse(path, text)? {
+            if let GraphName::NamedNode(n) = quad.graph_name {
+                graphs.insert(n.into_string());
+            }
+        }
+    }
+    Ok(graphs.into_iter().map(NamedNode::new_unchecked).collect())
+}

@@ -10,6 +10,7 @@ pub mod format;
 pub mod lock;
 pub mod output;
 pub mod prefixes;
+pub mod pretty;
 pub mod queries;
 pub mod sparql;
 pub mod store;

@@ -5,6 +5,7 @@ mod util;
 mod cli;
 mod data;
 mod describe;
+mod export;
 mod load;
 mod queries;
 mod query;

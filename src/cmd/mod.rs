@@ -2,6 +2,7 @@
 
 pub mod completions;
 pub mod describe;
+pub mod export;
 pub mod load;
 pub mod man;
 pub mod queries;
@@ -59,6 +60,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Queries(args) => queries::run(&ctx, args),
         Command::Run(args) => run::run(&ctx, args),
         Command::Describe(args) => describe::run(&ctx, args),
+        Command::Export(args) => export::run(&ctx, args),
         Command::Completions(args) => completions::run(&ctx, args),
         Command::Man(args) => man::run(&ctx, args),
     }

@@ -1,0 +1,367 @@
+//! `mss-kg export`: write graphs of the store, a query's result or RDF files, pretty and sorted
+//! for Turtle and TriG, streamed for N-Triples and N-Quads, atomically into a file.
+
+use super::Context;
+use super::load::{self, Input};
+use crate::cli::ExportArgs;
+use crate::prefixes::{self, PrefixMap};
+use crate::pretty::{self, Doc};
+use crate::store::{self, Access, OpenStore};
+use crate::{format, queries, sparql};
+use anyhow::{Context as _, Result, anyhow, bail};
+use indicatif::ProgressBar;
+use oxigraph::io::{RdfFormat, RdfSerializer};
+use oxigraph::model::{GraphName, NamedNode, NamedOrBlankNode, Quad};
+use oxigraph::sparql::QueryResults;
+use std::io::{BufWriter, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// A quad source: quads one by one, each fallible.
+type Quads<'a> = Box<dyn Iterator<Item = Result<Quad>> + 'a>;
+
+pub fn run(ctx: &Context, args: ExportArgs) -> Result<()> {
+    let start = Instant::now();
+    let output = args.output.clone().filter(|p| p.as_os_str() != "-");
+    let dataset = args.all || args.bundled || args.graph.len() > 1;
+    let format = output_format(&args, output.as_deref(), dataset)?;
+    let mut prefix_map = PrefixMap::empty();
+    for (name, ns) in &args.prefixes {
+        prefix_map.add(name, ns);
+    }
+    prefix_map.add_common();
+
+    let bar = if output.is_none() && std::io::stdout().is_terminal() {
+        ProgressBar::hidden()
+    } else {
+        ctx.printer.progress("triples")
+    };
+    let written = if args.from.is_empty() {
+        let store = store::open(&ctx.store, Access::Read)?;
+        if let Some(dir) = &store.path {
+            for (name, ns) in prefixes::read_store(dir) {
+                prefix_map.add(&name, &ns);
+            }
+        }
+        let quads = store_quads(ctx, &args, &store)?;
+        write(quads, format, &prefix_map, output.as_deref(), &bar)?
+    } else {
+        let inputs = load::expand(
+            &args.from,
+            load::forced_format(args.from_format.as_deref())?,
+        )?;
+        if inputs.is_empty() {
+            bail!("no RDF files found in the --from folders");
+        }
+        let declared = std::cell::RefCell::new(Vec::new());
+        let quads = file_quads(&inputs, args.base.as_deref(), &declared);
+        write_with(
+            quads,
+            format,
+            || {
+                let mut map = prefix_map.clone();
+                for (name, ns) in declared.borrow().iter() {
+                    map.add(name, ns);
+                }
+                map
+            },
+            output.as_deref(),
+            &bar,
+        )?
+    };
+    bar.finish_and_clear();
+    if let Some(path) = &output {
+        ctx.printer.note(format!(
+            "exported {written} triples to {} in {:.2}s",
+            path.display(),
+            start.elapsed().as_secs_f64()
+        ));
+    }
+    Ok(())
+}
+
+/// `--format`, else the output file's extension, else Turtle (TriG for several graphs).
+fn output_format(args: &ExportArgs, output: Option<&Path>, dataset: bool) -> Result<RdfFormat> {
+    if let Some(name) = &args.format {
+        return format::rdf_format(name).with_context(|| {
+            format!(
+                "unknown RDF format '{name}' (expected one of: {})",
+                format::RDF_NAMES
+            )
+        });
+    }
+    if let Some(path) = output
+        && let Some(format) = format::rdf_format_of_path(path)
+    {
+        return Ok(format);
+    }
+    let from_dataset = args.from.iter().any(|p| {
+        format::rdf_format_of_path(p).is_some_and(|f| f.supports_datasets())
+            || args
+                .from_format
+                .as_deref()
+                .and_then(format::rdf_format)
+                .is_some_and(|f| f.supports_datasets())
+    });
+    Ok(if dataset || from_dataset {
+        RdfFormat::TriG
+    } else {
+        RdfFormat::Turtle
+    })
+}
+
+/// The quads `args` select from the store: graphs, everything, or a query's result.
+fn store_quads<'a>(ctx: &Context, args: &ExportArgs, store: &'a OpenStore) -> Result<Quads<'a>> {
+    let prepared = if let Some(name) = &args.query {
+        let saved = queries::find(ctx.queries.as_deref(), name)?;
+        Some((
+            saved.prepare(&args.params, true)?,
+            format!("saved query '{name}'"),
+        ))
+    } else if let Some(text) = &args.sparql {
+        Some((
+            sparql::parse_query(text, "--sparql", true)?,
+            "--sparql".to_owned(),
+        ))
+    } else {
+        None
+    };
+    if let Some((prepared, what)) = prepared {
+        let results = prepared
+            .on_store(store)
+            .execute()
+            .with_context(|| format!("{what} failed"))?;
+        let QueryResults::Graph(triples) = results else {
+            bail!(
+                "{what} is not a CONSTRUCT or DESCRIBE query: export writes graphs (use `query` or `run` for a table)"
+            );
+        };
+        return Ok(Box::new(triples.map(|t| {
+            t.map(|t| t.in_graph(GraphName::DefaultGraph))
+                .map_err(anyhow::Error::from)
+        })));
+    }
+    let graphs: Option<Vec<GraphName>> = if args.all {
+        let mut graphs = vec![GraphName::DefaultGraph];
+        for graph in store.named_graphs() {
+            graphs.push(match graph? {
+                NamedOrBlankNode::NamedNode(n) => n.into(),
+                NamedOrBlankNode::BlankNode(b) => b.into(),
+            });
+        }
+        Some(graphs)
+    } else if args.bundled {
+        Some(
+            crate::bundle::graphs()?
+                .into_iter()
+                .map(GraphName::from)
+                .collect(),
+        )
+    } else if !args.graph.is_empty() {
+        Some(
+            args.graph
+                .iter()
+                .map(|g| graph_name(store, g))
+                .collect::<Result<_>>()?,
+        )
+    } else {
+        None
+    };
+    Ok(match graphs {
+        None => Box::new(store.iter().map(|q| q.map_err(anyhow::Error::from))),
+        Some(graphs) => Box::new(graphs.into_iter().flat_map(move |g| {
+            store
+                .quads_for_pattern(None, None, None, Some(g.as_ref()))
+                .map(|q| q.map_err(anyhow::Error::from))
+        })),
+    })
+}
+
+/// The graph `--graph` names: `default`, or an IRI (full, `<...>` or prefixed) the store holds.
+fn graph_name(store: &OpenStore, given: &str) -> Result<GraphName> {
+    if given == "default" {
+        return Ok(GraphName::DefaultGraph);
+    }
+    let iri = queries::expand_iri(given);
+    let node =
+        NamedNode::new(&iri).map_err(|e| anyhow!("--graph '{given}' is not a valid IRI: {e}"))?;
+    if !store.contains_named_graph(&node)? {
+        let mut names = Vec::new();
+        for graph in store.named_graphs() {
+            if let NamedOrBlankNode::NamedNode(n) = graph? {
+                names.push(prefixes::compact(n.as_str()));
+            }
+        }
+        let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+        let close = queries::closest(given, &refs);
+        bail!(
+            "the store holds no graph {}{}",
+            prefixes::compact(node.as_str()),
+            if close.is_empty() {
+                " (`mss-kg stats` lists the graphs)".to_owned()
+            } else {
+                format!(" (did you mean {}?)", close.join(", "))
+            }
+        );
+    }
+    Ok(node.into())
+}
+
+/// The quads of RDF files, parsed one after the other; the prefixes each file declares are
+/// added to `declared` once it is read.
+fn file_quads<'a>(
+    inputs: &'a [Input],
+    base: Option<&'a str>,
+    declared: &'a std::cell::RefCell<Vec<(String, String)>>,
+) -> Quads<'a> {
+    Box::new(inputs.iter().flat_map(move |input| {
+        let parsed = input
+            .parser(base)
+            .and_then(|parser| Ok(parser.for_reader(input.open()?)));
+        let mut parsed = match parsed {
+            Ok(parsed) => parsed,
+            Err(e) => return Box::new(std::iter::once(Err(e))) as Quads<'a>,
+        };
+        let name = input.name();
+        let mut done = false;
+        Box::new(std::iter::from_fn(move || {
+            if done {
+                return None;
+            }
+            match parsed.next() {
+                Some(Ok(quad)) => Some(Ok(quad)),
+                Some(Err(e)) => {
+                    done = true;
+                    Some(Err(load::parse_error(&name, e, "nothing was written")))
+                }
+                None => {
+                    done = true;
+                    declared.borrow_mut().extend(
+                        parsed
+                            .prefixes()
+                            .map(|(name, ns)| (name.to_owned(), ns.to_owned())),
+                    );
+                    None
+                }
+            }
+        }))
+    }))
+}
+
+fn write(
+    quads: Quads<'_>,
+    format: RdfFormat,
+    prefixes: &PrefixMap,
+    output: Option<&Path>,
+    bar: &ProgressBar,
+) -> Result<u64> {
+    write_with(quads, format, || prefixes.clone(), output, bar)
+}
+
+/// Writes `quads` in `format` to `output` (standard output if `None`); `prefixes` is asked for
+/// once all quads are read. N-Triples and N-Quads stream; other formats are sorted first.
+fn write_with(
+    quads: Quads<'_>,
+    format: RdfFormat,
+    prefixes: impl FnOnce() -> PrefixMap,
+    output: Option<&Path>,
+    bar: &ProgressBar,
+) -> Result<u64> {
+    let merge = !format.supports_datasets();
+    match format {
+        RdfFormat::NTriples | RdfFormat::NQuads => atomically(output, |out| {
+            let mut serializer = RdfSerializer::from_format(format).for_writer(out);
+            let mut count = 0u64;
+            for quad in quads {
+                let quad = quad?;
+                if merge {
+                    serializer.serialize_triple(quad.as_ref())?;
+                } else {
+                    serializer.serialize_quad(&quad)?;
+                }
+                count += 1;
+                if count.is_multiple_of(4096) {
+                    bar.inc(4096);
+                }
+            }
+            serializer.finish()?;
+            Ok(count)
+        }),
+        _ => {
+            bar.set_message("reading");
+            let mut doc = Doc::new(merge);
+            for quad in quads {
+                doc.insert(quad?);
+                if doc.len().is_multiple_of(4096) {
+                    bar.inc(4096);
+                }
+            }
+            bar.set_position(0);
+            let prefixes = prefixes();
+            atomically(output, |out| {
+                pretty::write(doc, format, &prefixes, out, bar)
+            })
+        }
+    }
+}
+
+/// Runs `write` on standard output, or on a temporary file beside `path` that replaces `path`
+/// only once everything is written and synced: a failure or a crash leaves `path` as it was.
+fn atomically(
+    path: Option<&Path>,
+    write: impl FnOnce(&mut dyn Write) -> Result<u64>,
+) -> Result<u64> {
+    let Some(path) = path else {
+        let mut out = BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+        let count = write(&mut out)?;
+        out.flush()?;
+        return Ok(count);
+    };
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let temp = tempfile::Builder::new()
+        .prefix(".mss-kg-export-")
+        .tempfile_in(&dir)
+        .with_context(|| format!("cannot write in '{}'", dir.display()))?;
+    let mut out = BufWriter::with_capacity(1 << 16, temp);
+    let count = write(&mut out)?;
+    let temp = out
+        .into_inner()
+        .map_err(|e| e.into_error())
+        .with_context(|| format!("cannot write '{}'", path.display()))?;
+    temp.as_file()
+        .sync_all()
+        .with_context(|| format!("cannot write '{}'", path.display()))?;
+    set_permissions(temp.path(), path);
+    temp.persist(path)
+        .map_err(|e| e.error)
+        .with_context(|| format!("cannot write '{}'", path.display()))?;
+    Ok(count)
+}
+
+/// Gives the temporary file the permissions of the file it replaces, or the usual 0644 (it is
+/// created readable by its owner only).
+fn set_permissions(temp: &Path, target: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(target).map_or(0o644, |m| m.permissions().mode());
+        let _ = std::fs::set_permissions(temp, std::fs::Permissions::from_mode(mode));
+    }
+    #[cfg(not(unix))]
+    let _ = (temp, target);
+}
+
+/// `name=IRI` for `--prefix`.
+pub fn parse_prefix(arg: &str) -> Result<(String, String), String> {
+    let (name, iri) = arg
+        .split_once('=')
+        .ok_or_else(|| format!("expected name=IRI, got '{arg}'"))?;
+    if !prefixes::is_prefix_name(name) {
+        return Err(format!("'{name}' is not a valid prefix name"));
+    }
+    NamedNode::new(iri).map_err(|e| format!("'{iri}' is not a valid IRI: {e}"))?;
+    Ok((name.to_owned(), iri.to_owned()))
+}
