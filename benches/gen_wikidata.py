@@ -1,7 +1,11 @@
 """Generates a Wikidata-shaped N-Triples file: items with a type, labels in several languages,
 aliases, descriptions, dates, numbers and links between items, like a slice of a Wikidata dump.
 
-    python3 gen_wikidata.py TRIPLES OUT.nt        (deterministic: same size, same bytes)
+    python3 gen_wikidata.py TRIPLES OUT.nt [--blank-nodes]
+                                                 (deterministic: same size, same bytes)
+
+With --blank-nodes, each item also gets its coordinates as a blank node (wdt:P625 [ latitude,
+longitude ]), as Wikidata's full statements do: what a Turtle writer nests as `[ ... ]`.
 """
 import random
 import sys
@@ -27,6 +31,7 @@ def esc(text):
 
 def main():
     target, out = int(sys.argv[1]), sys.argv[2]
+    blank_nodes = "--blank-nodes" in sys.argv[3:]
     rng = random.Random(42)
     written = 0
     qid = 1000
@@ -46,6 +51,11 @@ def main():
             lines.append(f'{s} <{WDT}P569> "{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"^^<{XSD}date> .')
             lines.append(f'{s} <{WDT}P1082> "{rng.randint(1, 10_000_000)}"^^<{XSD}integer> .')
             lines.append(f'{s} <{WDT}P2046> "{rng.uniform(0.1, 9999):.3f}"^^<{XSD}decimal> .')
+            if blank_nodes:
+                c = f"_:c{qid}"
+                lines.append(f"{s} <{WDT}P625> {c} .")
+                lines.append(f'{c} <{WDT}P625lat> "{rng.uniform(-90, 90):.4f}"^^<{XSD}decimal> .')
+                lines.append(f'{c} <{WDT}P625long> "{rng.uniform(-180, 180):.4f}"^^<{XSD}decimal> .')
             if qid > 1001:
                 lines.append(f"{s} <{WDT}P17> <{WD}Q{rng.randint(1001, qid - 1)}> .")
             f.write("\n".join(lines) + "\n")

@@ -1,10 +1,17 @@
 //! Pretty, deterministic Turtle and TriG, and sorted RDF/XML and JSON-LD.
 //!
 //! A [`Doc`] holds quads compactly (each distinct term once, quads as four term numbers). When it
-//! is written, its blank nodes get their RDF Dataset Canonicalization (RDFC-1.0) labels, every term
-//! is numbered in a fixed order (IRIs by IRI, then literals, then blank nodes by canonical label),
-//! and the quads are sorted on those numbers: so the same graph gives the same bytes, whatever
-//! order its triples were loaded in and whatever its blank nodes were called.
+//! is written, its blank nodes are put in a canonical order, every term is numbered in a fixed
+//! order (IRIs by IRI, then literals, then blank nodes in that canonical order), and the quads
+//! are sorted on those numbers: so the same graph gives the same bytes, whatever order its
+//! triples were loaded in and whatever its blank nodes were called.
+//!
+//! The canonical order of blank nodes comes from colour refinement: each blank node is hashed
+//! from its quads (with a fixed hash of the IRIs and literals in them), then again with its
+//! neighbours' hashes, until the hashes stop splitting. Blank nodes that still share a hash are
+//! then interchangeable when they hang, as nested `[ ... ]` do, in a tree below an IRI: writing
+//! them in either order gives the same bytes. Any other tie (blank nodes shared or in cycles)
+//! falls back to RDF Dataset Canonicalization (RDFC-1.0), which is exact but much slower.
 //!
 //! The Turtle layout: `@prefix` lines for the prefixes used, then one block per subject (the
 //! graph's own node first, then an `owl:Ontology` header, then IRIs in order, then blank nodes),
@@ -18,7 +25,7 @@
 
 use crate::prefixes::PrefixMap;
 use anyhow::{Context, Result};
-use indexmap::IndexSet;
+use hashbrown::{DefaultHashBuilder, HashTable, hash_table::Entry};
 use indicatif::ProgressBar;
 use oxigraph::io::{RdfFormat, RdfSerializer};
 use oxigraph::model::{
@@ -28,6 +35,7 @@ use oxigraph::model::{
 use oxrdf::dataset::{CanonicalizationAlgorithm, CanonicalizationHashAlgorithm};
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
+use std::hash::BuildHasher;
 use std::io::Write;
 
 /// The graph number of the default graph in a [`Doc`].
@@ -49,7 +57,10 @@ const OWL_ONTOLOGY: &str = "http://www.w3.org/2002/07/owl#Ontology";
 /// Quads held for sorting: each distinct term stored once, each quad as four term numbers.
 #[derive(Default)]
 pub struct Doc {
-    terms: IndexSet<Term>,
+    terms: Vec<Term>,
+    /// Term numbers, by hash of the term: finds a term's number without a second copy of it.
+    index: HashTable<u32>,
+    hasher: DefaultHashBuilder,
     quads: Vec<[u32; 4]>,
     merge: bool,
 }
@@ -87,17 +98,43 @@ impl Doc {
     }
 
     fn intern(&mut self, term: Term) -> u32 {
-        let id = self.terms.insert_full(term).0;
-        u32::try_from(id).expect("fewer than 2^32 distinct terms")
+        let Self {
+            terms,
+            index,
+            hasher,
+            ..
+        } = self;
+        let hash = hasher.hash_one(&term);
+        let entry = index.entry(
+            hash,
+            |&i| terms[i as usize] == term,
+            |&i| hasher.hash_one(&terms[i as usize]),
+        );
+        match entry {
+            Entry::Occupied(e) => *e.get(),
+            Entry::Vacant(e) => {
+                let id = u32::try_from(terms.len()).expect("fewer than 2^32 distinct terms");
+                e.insert(id);
+                terms.push(term);
+                id
+            }
+        }
+    }
+
+    fn is_blank(&self, id: u32) -> bool {
+        id != DEFAULT_GRAPH && matches!(self.terms[id as usize], Term::BlankNode(_))
     }
 
     /// Canonical blank node labels, the terms renumbered in output order, the quads sorted.
     fn sort(self) -> Sorted {
         let canon = self.canonical_blank_nodes();
         let Doc {
-            terms, mut quads, ..
+            mut terms,
+            mut quads,
+            index,
+            ..
         } = self;
-        let mut terms: Vec<Term> = terms.into_iter().collect();
+        drop(index);
         let mut order: Vec<u32> = (0..terms.len() as u32).collect();
         order.sort_unstable_by(|&a, &b| {
             let (ta, tb) = (&terms[a as usize], &terms[b as usize]);
@@ -154,16 +191,141 @@ impl Doc {
         }
     }
 
-    /// The RDFC-1.0 canonical number of every blank node (`c14n<N>` gives N), computed on the
-    /// quads that hold a blank node.
+    /// The canonical rank of every blank node: by colour refinement, or by RDFC-1.0 when
+    /// refinement leaves a tie it cannot vouch for (see the module documentation).
     fn canonical_blank_nodes(&self) -> HashMap<u32, u32> {
-        let is_blank =
-            |id: u32| id != DEFAULT_GRAPH && matches!(self.terms[id as usize], Term::BlankNode(_));
-        let mut dataset = oxrdf::Dataset::new();
-        for &[s, p, o, g] in &self.quads {
-            if !(is_blank(s) || is_blank(o) || is_blank(g)) {
+        let mut blank_quads: Vec<[u32; 4]> = self
+            .quads
+            .iter()
+            .filter(|q| self.is_blank(q[0]) || self.is_blank(q[2]) || self.is_blank(q[3]))
+            .copied()
+            .collect();
+        // A quad read twice is one quad: count it once.
+        blank_quads.sort_unstable();
+        blank_quads.dedup();
+        if blank_quads.is_empty() {
+            return HashMap::new();
+        }
+        let mut fixed: HashMap<u32, u64> = HashMap::new();
+        let mut fixed_hash = |id: u32| -> u64 {
+            if id == DEFAULT_GRAPH {
+                return 0x9e37_79b9_7f4a_7c15;
+            }
+            *fixed
+                .entry(id)
+                .or_insert_with(|| stable_hash(&self.terms[id as usize]))
+        };
+        // Per quad: the hash of its IRIs and literals, and which positions hold blank nodes.
+        let statics: Vec<u64> = blank_quads
+            .iter()
+            .map(|q| {
+                let mut h = 0u64;
+                for (position, &id) in q.iter().enumerate() {
+                    let part = if self.is_blank(id) { 0 } else { fixed_hash(id) };
+                    h = mix(h ^ mix(part.wrapping_add(position as u64)));
+                }
+                h
+            })
+            .collect();
+        let mut colour: HashMap<u32, u64> = HashMap::new();
+        for q in &blank_quads {
+            for &id in q {
+                if self.is_blank(id) {
+                    colour.insert(id, 1);
+                }
+            }
+        }
+        let mut classes = 1;
+        for _round in 0..64 {
+            let mut next: HashMap<u32, u64> = colour.iter().map(|(&b, &c)| (b, mix(c))).collect();
+            for (q, &fixed_part) in blank_quads.iter().zip(&statics) {
+                // What the quad says about each of its blank nodes: its position, the fixed
+                // terms, and the colours of the other blank nodes in it.
+                let mut others = [0u64; 4];
+                for (position, &id) in q.iter().enumerate() {
+                    if self.is_blank(id) {
+                        others[position] = colour[&id];
+                    }
+                }
+                for (position, &id) in q.iter().enumerate() {
+                    if !self.is_blank(id) {
+                        continue;
+                    }
+                    let mut h = mix(fixed_part ^ (position as u64 + 1));
+                    for (other, c) in others.iter().enumerate() {
+                        if other != position && *c != 0 {
+                            h = mix(h ^ mix(c.wrapping_add(other as u64)));
+                        }
+                    }
+                    let entry = next.get_mut(&id).expect("every blank node has a colour");
+                    *entry = entry.wrapping_add(h);
+                }
+            }
+            let count = next.values().collect::<HashSet<_>>().len();
+            colour = next;
+            if count == classes {
+                break;
+            }
+            classes = count;
+        }
+        let mut order: Vec<(u64, u32)> = colour.iter().map(|(&b, &c)| (c, b)).collect();
+        order.sort_unstable();
+        let tied: Vec<u32> = order
+            .chunk_by(|a, b| a.0 == b.0)
+            .filter(|class| class.len() > 1)
+            .flat_map(|class| class.iter().map(|&(_, b)| b))
+            .collect();
+        if !tied.is_empty() {
+            let trees = self.tree_nodes(&blank_quads);
+            if !tied.iter().all(|b| trees.contains(b)) {
+                return self.rdfc_blank_nodes(&blank_quads);
+            }
+        }
+        order
+            .into_iter()
+            .enumerate()
+            .map(|(rank, (_, b))| (b, rank as u32))
+            .collect()
+    }
+
+    /// Blank nodes that hang in a tree below an IRI subject: each the object of exactly one
+    /// quad, in one graph, whose subject is an IRI or such a node.
+    fn tree_nodes(&self, blank_quads: &[[u32; 4]]) -> HashSet<u32> {
+        let mut references: HashMap<u32, u32> = HashMap::new();
+        let mut named_graph_or_subject_only: HashSet<u32> = HashSet::new();
+        for q in blank_quads {
+            if self.is_blank(q[2]) {
+                *references.entry(q[2]).or_default() += 1;
+            }
+            if self.is_blank(q[3]) {
+                named_graph_or_subject_only.insert(q[3]);
+            }
+        }
+        let mut by_subject: HashMap<u32, Vec<u32>> = HashMap::new();
+        let mut trees = HashSet::new();
+        let mut stack = Vec::new();
+        for q in blank_quads {
+            if self.is_blank(q[2]) && references[&q[2]] == 1 {
+                if self.is_blank(q[0]) {
+                    by_subject.entry(q[0]).or_default().push(q[2]);
+                } else {
+                    stack.push(q[2]);
+                }
+            }
+        }
+        while let Some(b) = stack.pop() {
+            if named_graph_or_subject_only.contains(&b) || !trees.insert(b) {
                 continue;
             }
+            stack.extend(by_subject.get(&b).into_iter().flatten());
+        }
+        trees
+    }
+
+    /// The RDFC-1.0 canonical number of every blank node (`c14n<N>` gives N).
+    fn rdfc_blank_nodes(&self, blank_quads: &[[u32; 4]]) -> HashMap<u32, u32> {
+        let mut dataset = oxrdf::Dataset::new();
+        for &[s, p, o, g] in blank_quads {
             let subject = match &self.terms[s as usize] {
                 Term::NamedNode(n) => NamedOrBlankNodeRef::from(n),
                 Term::BlankNode(b) => NamedOrBlankNodeRef::from(b),
@@ -187,24 +349,60 @@ impl Doc {
                 graph,
             ));
         }
-        if dataset.is_empty() {
-            return HashMap::new();
-        }
         let labels = dataset.canonicalize_blank_nodes(CanonicalizationAlgorithm::Rdfc10 {
             hash_algorithm: CanonicalizationHashAlgorithm::Sha256,
         });
-        labels
-            .into_iter()
+        let number: HashMap<&str, u32> = labels
+            .iter()
             .map(|(from, to)| {
-                let id = self
-                    .terms
-                    .get_index_of(&Term::BlankNode(from.into_owned()))
-                    .expect("every blank node of the dataset is a term");
-                let number = to.as_str().trim_start_matches("c14n").parse().unwrap_or(0);
-                (id as u32, number)
+                let n = to.as_str().trim_start_matches("c14n").parse().unwrap_or(0);
+                (from.as_str(), n)
             })
-            .collect()
+            .collect();
+        let mut ranks = HashMap::new();
+        for q in blank_quads {
+            for &id in q {
+                if self.is_blank(id)
+                    && let Term::BlankNode(b) = &self.terms[id as usize]
+                {
+                    ranks.insert(id, number[b.as_str()]);
+                }
+            }
+        }
+        ranks
     }
+}
+
+/// A hash of a term that does not change between runs, machines or builds (FNV-1a, mixed).
+fn stable_hash(term: &Term) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut feed = |bytes: &[u8]| {
+        for &b in bytes {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        h = (h ^ 0xff).wrapping_mul(0x0100_0000_01b3);
+    };
+    match term {
+        Term::NamedNode(n) => {
+            feed(b"I");
+            feed(n.as_str().as_bytes());
+        }
+        Term::Literal(l) => {
+            feed(b"L");
+            feed(l.value().as_bytes());
+            feed(l.datatype().as_str().as_bytes());
+            feed(l.language().unwrap_or("").as_bytes());
+        }
+        _ => feed(b"B"),
+    }
+    mix(h)
+}
+
+/// splitmix64's finaliser: spreads every input bit over the output.
+fn mix(mut x: u64) -> u64 {
+    x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    x ^ (x >> 31)
 }
 
 /// 0 for IRIs, 1 for literals, 2 for blank nodes (and anything else): the output order of kinds.
