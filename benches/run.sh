@@ -4,7 +4,8 @@
 #          of a generated Wikidata-shaped N-Triples file (1M triples by default);
 #   query: end-to-end latency of a small SELECT, process start to last byte, mss-kg vs
 #          `oxigraph query`, each on the store it loaded.
-# Writes the figures and the machine into benches/RESULTS.md. Run by hand, never in CI:
+# Writes the figures and the machine into the "load-query" section of benches/RESULTS.md
+# (benches/export.sh writes the "export" one). Run by hand, never in CI:
 #   benches/run.sh [TRIPLES]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -57,5 +58,6 @@ hyperfine --warmup 5 --runs 50 --export-json "$work/query.json" \
   -n "oxigraph query" "$oxi query --location $work/d-oxi --query '$query' --results-format csv"
 
 python3 benches/report.py "$work/load-default.json" "$work/load-named.json" "$work/query.json" "$triples" \
-  "$("$oxi" --version)" "pyoxigraph $pyoxi_version" "$("$mss" --version)" > benches/RESULTS.md
+  "$("$oxi" --version)" "pyoxigraph $pyoxi_version" "$("$mss" --version)" \
+  | python3 benches/put_section.py load-query
 cat benches/RESULTS.md
