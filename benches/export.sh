@@ -79,6 +79,6 @@ print()
 print("Targets: N-Triples at least as fast as `oxigraph dump` (ratio ≤ 1.00×); pretty Turtle within")
 print("2× of `oxigraph dump`'s flat Turtle, under 2 GiB. `oxigraph dump` writes Turtle triple by")
 print("triple in store order with no grouping or prefixes; mss-kg sorts, orders blank nodes canonically")
-print("(RDFC-1.0) and nests them, which is what costs the difference.")
+print("(colour refinement) and nests them, which is what costs the difference.")
 PY
 sed -n '/<!-- begin export -->/,/<!-- end export -->/p' benches/RESULTS.md
