@@ -11,21 +11,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 triples="${1:-5000000}"
-work="benches/.work"; tools="benches/.tools"
-mkdir -p "$work" "$tools"
-export CARGO_TARGET_DIR="${BENCH_TARGET_DIR:-$HOME/.cache/mss-kg/bench-target}"
-oxigraph_version="0.5.13"
-
-for pkg in hyperfine:hyperfine rapper:raptor2-utils /usr/bin/time:time; do
-  command -v "${pkg%%:*}" >/dev/null 2>&1 || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${pkg#*:}" >/dev/null
-done
-echo "== building mss-kg (release) and oxigraph-cli $oxigraph_version (release)" >&2
-scripts/with-deps cargo build --release --quiet
-mss="$CARGO_TARGET_DIR/release/mss-kg"
-if [[ ! -x "$tools/bin/oxigraph" ]]; then
-  scripts/with-deps cargo install --quiet --locked --root "$tools" --version "$oxigraph_version" oxigraph-cli
-fi
-oxi="$tools/bin/oxigraph"
+source benches/common.sh
+bench_setup hyperfine:hyperfine rapper:raptor2-utils /usr/bin/time:time
 
 data="$work/wikidata-$triples-bnodes.nt"
 [[ -f "$data" ]] || python3 benches/gen_wikidata.py "$triples" "$data" --blank-nodes

@@ -10,20 +10,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 triples="${1:-1000000}"
-work="benches/.work"; tools="benches/.tools"
-mkdir -p "$work" "$tools"
-export CARGO_TARGET_DIR="${BENCH_TARGET_DIR:-$HOME/.cache/mss-kg/bench-target}"
-oxigraph_version="0.5.13"   # the version the mss-kg crate builds on
-
-command -v hyperfine >/dev/null 2>&1 || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hyperfine >/dev/null
-
-echo "== building mss-kg (release) and oxigraph-cli $oxigraph_version (release)" >&2
-scripts/with-deps cargo build --release --quiet
-mss="$CARGO_TARGET_DIR/release/mss-kg"
-if [[ ! -x "$tools/bin/oxigraph" ]]; then
-  scripts/with-deps cargo install --quiet --locked --root "$tools" --version "$oxigraph_version" oxigraph-cli
-fi
-oxi="$tools/bin/oxigraph"
+source benches/common.sh
+bench_setup hyperfine:hyperfine
 python3 -c 'import pyoxigraph' 2>/dev/null || python3 -m pip install --quiet pyoxigraph
 pyoxi_version="$(python3 -c 'import importlib.metadata as m; print(m.version("pyoxigraph"))')"
 

@@ -32,33 +32,13 @@ pub const COMMON: &[(&str, &str)] = &[
     ("graph", GRAPH),
 ];
 
-/// Writes `iri` as `prefix:local` when a common prefix covers it and the local part is a plain
-/// name that needs no escaping; otherwise as `<iri>`.
+/// Writes `iri` as `prefix:local` when a common prefix covers it and the local part is a valid
+/// Turtle local name as it is; otherwise as `<iri>`.
 pub fn compact(iri: &str) -> String {
-    let best = COMMON
-        .iter()
-        .filter(|(_, ns)| iri.starts_with(ns))
-        .max_by_key(|(_, ns)| ns.len());
-    if let Some((prefix, ns)) = best {
-        let local = &iri[ns.len()..];
-        if is_plain_local(local) {
-            return format!("{prefix}:{local}");
-        }
-    }
-    format!("<{iri}>")
-}
-
-fn is_plain_local(local: &str) -> bool {
-    let mut chars = local.chars();
-    match chars.next() {
-        None => true,
-        Some(c) if c.is_alphanumeric() || c == '_' => {
-            local
-                .chars()
-                .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
-                && !local.ends_with('.')
-        }
-        Some(_) => false,
+    static COMMON_MAP: std::sync::LazyLock<PrefixMap> = std::sync::LazyLock::new(PrefixMap::common);
+    match COMMON_MAP.find(iri) {
+        Some((i, len)) => format!("{}:{}", COMMON_MAP.entries[i].0, &iri[len..]),
+        None => format!("<{iri}>"),
     }
 }
 

@@ -157,11 +157,7 @@ impl Doc {
 
         let first_literal = terms.partition_point(|t| kind(t) < 1) as u32;
         let first_blank = terms.partition_point(|t| kind(t) < 2) as u32;
-        let first_predicates = FIRST_PREDICATES.map(|iri| {
-            terms[..first_literal as usize]
-                .binary_search_by(|t| term_iri(t).cmp(iri))
-                .map_or(u32::MAX, |i| i as u32)
-        });
+        let first_predicates = FIRST_PREDICATES.map(|iri| iri_position(&terms, first_literal, iri));
         for quad in &mut quads {
             let p = new_id[quad[1] as usize];
             *quad = [
@@ -292,13 +288,13 @@ impl Doc {
     /// quad, in one graph, whose subject is an IRI or such a node.
     fn tree_nodes(&self, blank_quads: &[[u32; 4]]) -> HashSet<u32> {
         let mut references: HashMap<u32, u32> = HashMap::new();
-        let mut named_graph_or_subject_only: HashSet<u32> = HashSet::new();
+        let mut graph_names: HashSet<u32> = HashSet::new();
         for q in blank_quads {
             if self.is_blank(q[2]) {
                 *references.entry(q[2]).or_default() += 1;
             }
             if self.is_blank(q[3]) {
-                named_graph_or_subject_only.insert(q[3]);
+                graph_names.insert(q[3]);
             }
         }
         let mut by_subject: HashMap<u32, Vec<u32>> = HashMap::new();
@@ -314,7 +310,7 @@ impl Doc {
             }
         }
         while let Some(b) = stack.pop() {
-            if named_graph_or_subject_only.contains(&b) || !trees.insert(b) {
+            if graph_names.contains(&b) || !trees.insert(b) {
                 continue;
             }
             stack.extend(by_subject.get(&b).into_iter().flatten());
@@ -413,6 +409,14 @@ fn kind(term: &Term) -> u8 {
         #[allow(unreachable_patterns)]
         _ => 2,
     }
+}
+
+/// The term number of an IRI among sorted terms (IRIs first, up to `first_literal`), or
+/// `u32::MAX` if there is none.
+fn iri_position(terms: &[Term], first_literal: u32, iri: &str) -> u32 {
+    terms[..first_literal as usize]
+        .binary_search_by(|t| term_iri(t).cmp(iri))
+        .map_or(u32::MAX, |i| i as u32)
 }
 
 fn term_iri(term: &Term) -> &str {
@@ -514,7 +518,7 @@ pub fn write(
     let total = sorted.quads.len() as u64;
     match format {
         RdfFormat::Turtle | RdfFormat::TriG => {
-            Writer::new(&sorted, prefixes, format == RdfFormat::TriG).write(out, progress)?
+            Writer::new(&sorted, prefixes).write(out, progress)?
         }
         _ => {
             let mut serializer = RdfSerializer::from_format(format);
@@ -524,10 +528,14 @@ pub fn write(
                     .with_context(|| format!("invalid prefix {name}: <{ns}>"))?;
             }
             let mut serializer = serializer.for_writer(out);
-            let labels = blank_labels(&sorted);
+            // `b0`, `b1`... in canonical order.
+            let relabel = |id: u32| {
+                sorted
+                    .is_blank(id)
+                    .then(|| BlankNode::new_unchecked(format!("b{}", id - sorted.first_blank)))
+            };
             for (i, q) in sorted.quads.iter().enumerate() {
                 let quad = sorted.quad(q);
-                let relabel = |id: u32| labels.get(&id).cloned();
                 let subject_label = relabel(q[S]);
                 let object_label = relabel(q[O]);
                 let graph_label = if q[G] == 0 { None } else { relabel(q[G] - 1) };
@@ -551,18 +559,6 @@ pub fn write(
     }
     progress.set_position(total);
     Ok(total)
-}
-
-/// `b0`, `b1`... for blank nodes, in canonical order (for the non-pretty formats).
-fn blank_labels(sorted: &Sorted) -> HashMap<u32, BlankNode> {
-    (sorted.first_blank..sorted.terms.len() as u32)
-        .map(|id| {
-            (
-                id,
-                BlankNode::new_unchecked(format!("b{}", id - sorted.first_blank)),
-            )
-        })
-        .collect()
 }
 
 /// The `(name, namespace)` pairs of `prefixes` that some IRI of `sorted` is written with.
@@ -596,7 +592,10 @@ fn used_prefixes<'a>(sorted: &Sorted, prefixes: &'a PrefixMap) -> Vec<(&'a str, 
 struct Writer<'a> {
     doc: &'a Sorted,
     prefixes: &'a PrefixMap,
-    trig: bool,
+    /// The term numbers of rdf:first, rdf:rest and rdf:nil (`u32::MAX` if absent).
+    rdf_first: u32,
+    rdf_rest: u32,
+    rdf_nil: u32,
     /// For each IRI term: the prefix it is written with and the length of its namespace.
     iri_prefix: Vec<Option<(u16, u32)>>,
     /// Datatype IRIs as written (prefixed or `<...>`).
@@ -634,7 +633,7 @@ impl GraphPlan<'_> {
 }
 
 impl<'a> Writer<'a> {
-    fn new(doc: &'a Sorted, prefixes: &'a PrefixMap, trig: bool) -> Self {
+    fn new(doc: &'a Sorted, prefixes: &'a PrefixMap) -> Self {
         let iri_prefix = doc.terms[..doc.first_literal as usize]
             .iter()
             .map(|t| {
@@ -669,7 +668,9 @@ impl<'a> Writer<'a> {
         Self {
             doc,
             prefixes,
-            trig,
+            rdf_first: iri_position(&doc.terms, doc.first_literal, rdf::FIRST.as_str()),
+            rdf_rest: iri_position(&doc.terms, doc.first_literal, rdf::REST.as_str()),
+            rdf_nil: iri_position(&doc.terms, doc.first_literal, rdf::NIL.as_str()),
             iri_prefix,
             datatypes,
             pinned,
@@ -694,7 +695,6 @@ impl<'a> Writer<'a> {
             }
             let indent = if graph == 0 { 0 } else { 4 };
             if graph > 0 {
-                debug_assert!(self.trig, "a Turtle document holds the default graph only");
                 self.term(graph - 1, &mut text);
                 text.push_str(" {\n");
             }
@@ -747,7 +747,7 @@ impl<'a> Writer<'a> {
             for q in plan.quads {
                 if plan.list_nodes.contains(&q[S]) {
                     // Only the items of a list are written, not its rdf:first, rdf:rest, rdf:nil.
-                    if doc.predicate(q[P]) == self.rdf_first() {
+                    if doc.predicate(q[P]) == self.rdf_first {
                         mark(q[O]);
                     }
                     continue;
@@ -787,17 +787,6 @@ impl<'a> Writer<'a> {
         if !lines.is_empty() && !doc.quads.is_empty() {
             text.push('\n');
         }
-    }
-
-    fn rdf_first(&self) -> u32 {
-        self.iri_id(rdf::FIRST)
-    }
-
-    /// The term number of an IRI, or `u32::MAX` if the document does not hold it.
-    fn iri_id(&self, iri: NamedNodeRef<'_>) -> u32 {
-        self.doc.terms[..self.doc.first_literal as usize]
-            .binary_search_by(|t| term_iri(t).cmp(iri.as_str()))
-            .map_or(u32::MAX, |i| i as u32)
     }
 
     /// Decides, for one graph, which blank nodes are written inline and which lists as `( )`.
@@ -848,7 +837,6 @@ impl<'a> Writer<'a> {
         }
         // Lists: chains of inline nodes that hold exactly one rdf:first, one rdf:rest and
         // nothing else, ending in rdf:nil. A head is such a node not reached by another's rest.
-        let nil = self.iri_id(rdf::NIL);
         let list_nodes: HashMap<u32, (u32, u32)> = plan
             .inline
             .iter()
@@ -871,7 +859,7 @@ impl<'a> Writer<'a> {
                 };
                 items.push(item);
                 chain.push(node);
-                if rest == nil {
+                if rest == self.rdf_nil {
                     break true;
                 }
                 if chain.len() > list_nodes.len() {
@@ -892,7 +880,7 @@ impl<'a> Writer<'a> {
         let about = plan.about(node);
         let [a, b] = about else { return None };
         let (pa, pb) = (self.doc.predicate(a[P]), self.doc.predicate(b[P]));
-        let (first, rest) = (self.iri_id(rdf::FIRST), self.iri_id(rdf::REST));
+        let (first, rest) = (self.rdf_first, self.rdf_rest);
         if first == u32::MAX || rest == u32::MAX {
             None
         } else if pa == first && pb == rest {
@@ -975,6 +963,8 @@ impl<'a> Writer<'a> {
                 }
                 if nodes {
                     self.node_over_lines(q[O], line_indent, plan, text);
+                } else if fits {
+                    self.structured(q[O], line_indent, true, plan, text);
                 } else {
                     self.object(q[O], line_indent, plan, text);
                 }
@@ -1041,15 +1031,30 @@ impl<'a> Writer<'a> {
 
     /// An object at a line indented by `indent`: on one line if it fits, else over several.
     fn object(&mut self, id: u32, indent: usize, plan: &GraphPlan<'_>, text: &mut String) {
+        if !plan.lists.contains_key(&id) && !plan.inline.contains(&id) {
+            return self.term(id, text);
+        }
         let one_line = self
             .measure(id, WIDTH.saturating_sub(line_width(text)), plan)
             .is_some();
+        self.structured(id, indent, one_line, plan, text);
+    }
+
+    /// An object on one line (known to fit), or a list or inline blank node over several.
+    fn structured(
+        &mut self,
+        id: u32,
+        indent: usize,
+        one_line: bool,
+        plan: &GraphPlan<'_>,
+        text: &mut String,
+    ) {
         if let Some(items) = plan.lists.get(&id) {
             if one_line {
                 text.push('(');
                 for &item in items {
                     text.push(' ');
-                    self.object(item, indent, plan, text);
+                    self.structured(item, indent, true, plan, text);
                 }
                 text.push_str(" )");
             } else {
@@ -1075,7 +1080,7 @@ impl<'a> Writer<'a> {
                     self.predicate(group[0][P], text);
                     for (j, q) in group.iter().enumerate() {
                         text.push_str(if j == 0 { " " } else { ", " });
-                        self.object(q[O], indent, plan, text);
+                        self.structured(q[O], indent, true, plan, text);
                     }
                 }
                 text.push_str(" ]");

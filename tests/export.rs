@@ -3,7 +3,7 @@
 
 use crate::util::Workdir;
 use oxigraph::io::{RdfFormat, RdfParser};
-use oxigraph::model::{Dataset, NamedNode, Quad, Term, vocab::rdf};
+use oxigraph::model::{Dataset, Quad, Term, vocab::rdf};
 use oxrdf::dataset::CanonicalizationAlgorithm;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -551,5 +551,4 @@ fn export_to_a_file_reports_and_quiet_silences() {
         .ok();
     assert_eq!(run.stderr, "");
     wd.run(&["--memory", "export", "--format", "bogus"]).fails();
-    let _ = NamedNode::new_unchecked("urn:unused");
 }

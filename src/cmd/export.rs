@@ -44,7 +44,7 @@ pub fn run(ctx: &Context, args: ExportArgs) -> Result<()> {
             }
         }
         let quads = store_quads(ctx, &args, &store)?;
-        write(quads, format, &prefix_map, output.as_deref(), &bar)?
+        write_with(quads, format, || prefix_map, output.as_deref(), &bar)?
     } else {
         let inputs = load::expand(
             &args.from,
@@ -82,26 +82,19 @@ pub fn run(ctx: &Context, args: ExportArgs) -> Result<()> {
 
 /// `--format`, else the output file's extension, else Turtle (TriG for several graphs).
 fn output_format(args: &ExportArgs, output: Option<&Path>, dataset: bool) -> Result<RdfFormat> {
-    if let Some(name) = &args.format {
-        return format::rdf_format(name).with_context(|| {
-            format!(
-                "unknown RDF format '{name}' (expected one of: {})",
-                format::RDF_NAMES
-            )
-        });
+    if let Some(format) = load::forced_format(args.format.as_deref())? {
+        return Ok(format);
     }
     if let Some(path) = output
         && let Some(format) = format::rdf_format_of_path(path)
     {
         return Ok(format);
     }
+    let from_format = args.from_format.as_deref().and_then(format::rdf_format);
     let from_dataset = args.from.iter().any(|p| {
-        format::rdf_format_of_path(p).is_some_and(|f| f.supports_datasets())
-            || args
-                .from_format
-                .as_deref()
-                .and_then(format::rdf_format)
-                .is_some_and(|f| f.supports_datasets())
+        from_format
+            .or_else(|| format::rdf_format_of_path(p))
+            .is_some_and(|f| f.supports_datasets())
     });
     Ok(if dataset || from_dataset {
         RdfFormat::TriG
@@ -246,16 +239,6 @@ fn file_quads<'a>(
             }
         }))
     }))
-}
-
-fn write(
-    quads: Quads<'_>,
-    format: RdfFormat,
-    prefixes: &PrefixMap,
-    output: Option<&Path>,
-    bar: &ProgressBar,
-) -> Result<u64> {
-    write_with(quads, format, || prefixes.clone(), output, bar)
 }
 
 /// Writes `quads` in `format` to `output` (standard output if `None`); `prefixes` is asked for
