@@ -54,6 +54,8 @@ pub enum Command {
     Run(RunArgs),
     Describe(DescribeArgs),
     Export(ExportArgs),
+    Link(LinkArgs),
+    Serve(ServeArgs),
     Completions(CompletionsArgs),
     Man(ManArgs),
 }
@@ -283,6 +285,110 @@ pub struct ExportArgs {
     /// the common prefixes and those the loaded files declared
     #[arg(long = "prefix", value_name = "NAME=IRI", value_parser = crate::cmd::export::parse_prefix)]
     pub prefixes: Vec<(String, String)>,
+}
+
+/// Find the entities of an external graph (Wikidata and others) that are the same as ours.
+///
+/// SOURCE is an RDF file (loaded with the bulk loader into a named graph of its own: --graph, or
+/// https://w3id.org/mss-kg/graph/external/<file name>; a graph of that name already in the store
+/// is used as it is unless --reload), a named graph already in the store (IRI or prefixed name),
+/// or a SPARQL endpoint URL (its entities are fetched with SERVICE; give --type to fetch only
+/// entities of matching classes from a big endpoint such as Wikidata's).
+///
+/// Local entities are the named, typed IRIs of every other graph (not the ontology, the external
+/// graphs or the links graphs), or of --local graphs, or of --type. Evidence, strongest first: an
+/// identifier both sides give (ISO 3166 codes, GeoNames ids, an existing owl:sameAs to the
+/// external IRI), 1.0; the same name once case, accents, punctuation and articles are folded
+/// ("the Bahamas" = "Bahamas (the)"), 0.91-0.95; the same formal-name core ("the Republic of
+/// Kenya" = "Kenya"), 0.85; a similar name (Jaro-Winkler), up to 0.8. Types must agree (a
+/// country only matches a country, through rdfs:subClassOf, owl:equivalentClass and wdt:P279,
+/// and the alignments in ontology/alignments.ttl); when a side's types are unknown, names score
+/// 10% less. Candidates come from a blocking index (hashes of folded names and their character
+/// trigrams), so time grows about linearly with both graphs.
+///
+/// Prints one row per proposed link, best first: status (accepted at --threshold or above,
+/// review from --review, ambiguous when tied or claimed twice: never accepted), score, the two
+/// entities and their names, and the evidence. --apply writes the accepted links to a links
+/// graph, each with its provenance (method, score, evidence, time, source). --gold compares the
+/// accepted links with known ones and prints precision, recall and F1 on stderr.
+///
+/// Example: mss-kg link --with wikidata-countries.ttl --type schema:Country --apply
+#[derive(Debug, Args)]
+pub struct LinkArgs {
+    /// An RDF file, a graph in the store, or a SPARQL endpoint URL
+    #[arg(long = "with", short = 'w', value_name = "SOURCE")]
+    pub with: String,
+    /// Only link local entities of this class (or its subclasses), e.g. schema:Country
+    #[arg(long = "type", short = 't', value_name = "CLASS")]
+    pub class: Option<String>,
+    /// Accept links scoring at least this
+    #[arg(long, value_name = "SCORE", default_value_t = 0.9)]
+    pub threshold: f64,
+    /// List links scoring at least this for review
+    #[arg(long, value_name = "SCORE", default_value_t = 0.7)]
+    pub review: f64,
+    /// Write the accepted links into the links graph
+    #[arg(long)]
+    pub apply: bool,
+    /// The known links to score against: a CSV file of two columns (local, external) or an RDF
+    /// file of owl:sameAs / skos:exactMatch triples
+    #[arg(long, value_name = "FILE")]
+    pub gold: Option<PathBuf>,
+    /// What counts as evidence: `all`, or `labels` to ignore identifiers and existing links
+    #[arg(long, value_name = "KIND", default_value = "all", value_parser = ["all", "labels"])]
+    pub evidence: String,
+    /// The property the links are written with: owl:sameAs, or skos:exactMatch
+    #[arg(long, value_name = "PROPERTY", default_value = "owl:sameAs")]
+    pub relation: String,
+    /// A property whose values name entities (repeat for several); replaces the defaults
+    /// (rdfs:label, skos:prefLabel, schema:name; aliases skos:altLabel, schema:alternateName)
+    #[arg(long = "label-property", value_name = "PROPERTY")]
+    pub label_properties: Vec<String>,
+    /// Only names in these languages (and names without one), e.g. en,fr
+    #[arg(long, value_name = "LANGS", value_delimiter = ',')]
+    pub lang: Vec<String>,
+    /// The named graph an RDF file SOURCE is loaded into
+    #[arg(long, short, value_name = "IRI")]
+    pub graph: Option<String>,
+    /// Load an RDF file SOURCE again, replacing the graph it was loaded into before
+    #[arg(long)]
+    pub reload: bool,
+    /// Only link the entities of this graph (repeat for several)
+    #[arg(long, value_name = "IRI")]
+    pub local: Vec<String>,
+    /// The graph --apply writes to [default: https://w3id.org/mss-kg/graph/links/<source name>]
+    #[arg(long, value_name = "IRI")]
+    pub links_graph: Option<String>,
+    /// Output format: table, csv, tsv, json or xml [default: table on a terminal, else TSV]
+    #[arg(long, short)]
+    pub format: Option<String>,
+}
+
+/// Serve the store as a read-only SPARQL endpoint (SPARQL 1.1 Protocol).
+///
+/// Answers `GET /query?query=...` and `POST /query` (application/sparql-query, or a form), also
+/// at `/sparql`. The default graph is the union of all graphs unless the request names graphs
+/// with `default-graph-uri` / `named-graph-uri`; common prefixes may be omitted, as for `query`.
+/// Results follow the Accept header: SPARQL JSON (default), XML, CSV or TSV; N-Triples (default),
+/// Turtle, RDF/XML, ... for CONSTRUCT and DESCRIBE. They stream. Updates are refused: the store is
+/// opened read-only, so other mss-kg processes can still read it while it is served. Stops on
+/// Ctrl-C. Other tools (and `SERVICE <http://127.0.0.1:7878/query>` in a query) can use it.
+///
+/// Example: mss-kg serve --bind 127.0.0.1:7878
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address and port to listen on (repeat for several); a host name listens on every address it
+    /// resolves to
+    #[arg(
+        long,
+        short,
+        value_name = "HOST:PORT",
+        default_value = "127.0.0.1:7878"
+    )]
+    pub bind: Vec<String>,
+    /// Cancel a query still running after this many seconds (0: never)
+    #[arg(long, value_name = "SECS", default_value_t = 60)]
+    pub timeout: u64,
 }
 
 /// Print a shell completion script to standard output.

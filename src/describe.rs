@@ -10,7 +10,6 @@ use oxigraph::model::{
 };
 use oxigraph::store::Store;
 use std::collections::{BTreeMap, BTreeSet};
-use unicode_normalization::UnicodeNormalization;
 
 /// The properties whose values name an entity.
 pub const LABEL_PROPERTIES: &[&str] = &[
@@ -27,27 +26,7 @@ const SAME_AS: [&str; 2] = [
     "http://www.w3.org/2004/02/skos/core#exactMatch",
 ];
 
-/// A name folded for comparison: accents and case removed, punctuation to spaces, a leading
-/// article and a parenthesised one ("Bahamas (the)") dropped.
-pub fn normalize(name: &str) -> String {
-    let folded: String = name
-        .nfd()
-        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
-        .flat_map(char::to_lowercase)
-        .map(|c| if c.is_alphanumeric() { c } else { ' ' })
-        .collect();
-    let mut words: Vec<&str> = folded.split_whitespace().collect();
-    if words
-        .first()
-        .is_some_and(|w| matches!(*w, "the" | "la" | "le" | "les" | "el" | "los" | "las" | "l"))
-    {
-        words.remove(0);
-    }
-    if words.len() > 1 && words.last().is_some_and(|w| *w == "the") {
-        words.pop();
-    }
-    words.join(" ")
-}
+pub use crate::names::normalize;
 
 /// An entity that a name matched, with the name it is known by and the one that matched.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]

@@ -117,7 +117,8 @@ pub fn rdf_serializer(format: RdfFormat) -> RdfSerializer {
     serializer
 }
 
-fn solution_format(format: Option<&str>, printer: &Printer) -> Result<ResultFormat> {
+/// The result format `--format` names, or a table on a terminal and TSV when piped.
+pub fn solution_format(format: Option<&str>, printer: &Printer) -> Result<ResultFormat> {
     match format {
         None if printer.stdout_is_terminal() => Ok(ResultFormat::Table),
         None => Ok(ResultFormat::Sparql(

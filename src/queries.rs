@@ -559,6 +559,7 @@ impl SavedQuery {
                 .into_iter()
                 .map(|(variable, term)| (variable, Some(ground(term))))
                 .unzip();
+            bind_services(pattern, &variables, &row);
             join_values(pattern, variables, row);
         }
         Ok(crate::sparql::prepare_algebra(query, union))
@@ -571,6 +572,40 @@ fn ground(term: Term) -> GroundTerm {
         Term::Literal(l) => GroundTerm::Literal(l),
         // Parameters are IRIs or literals only.
         other => unreachable!("parameter bound to {other}"),
+    }
+}
+
+/// Names the endpoint of each `SERVICE ?param { ... }` whose variable a parameter binds: a service
+/// is called before the rest of the query binds anything, so the VALUES join cannot name it.
+fn bind_services(pattern: &mut GraphPattern, variables: &[Variable], row: &[Option<GroundTerm>]) {
+    use spargebra::term::NamedNodePattern;
+    match pattern {
+        GraphPattern::Service { name, inner, .. } => {
+            if let NamedNodePattern::Variable(v) = name
+                && let Some(Some(GroundTerm::NamedNode(iri))) =
+                    variables.iter().position(|x| x == v).map(|i| &row[i])
+            {
+                *name = NamedNodePattern::NamedNode(iri.clone());
+            }
+            bind_services(inner, variables, row);
+        }
+        GraphPattern::Join { left, right }
+        | GraphPattern::LeftJoin { left, right, .. }
+        | GraphPattern::Union { left, right }
+        | GraphPattern::Minus { left, right } => {
+            bind_services(left, variables, row);
+            bind_services(right, variables, row);
+        }
+        GraphPattern::Filter { inner, .. }
+        | GraphPattern::Graph { inner, .. }
+        | GraphPattern::Extend { inner, .. }
+        | GraphPattern::OrderBy { inner, .. }
+        | GraphPattern::Project { inner, .. }
+        | GraphPattern::Distinct { inner }
+        | GraphPattern::Reduced { inner }
+        | GraphPattern::Slice { inner, .. }
+        | GraphPattern::Group { inner, .. } => bind_services(inner, variables, row),
+        _ => {}
     }
 }
 

@@ -15,13 +15,24 @@ pub fn evaluator() -> SparqlEvaluator {
             .with_prefix(*prefix, *ns)
             .expect("the common prefixes are valid IRIs");
     }
-    evaluator
+    // SERVICE calls to other endpoints give up after this.
+    evaluator.with_http_timeout(std::time::Duration::from_secs(120))
 }
 
 /// Parses a query read from `source` (a file name, or `<argument>`); the default graph is the
 /// union of all graphs when `union` is set and the query names no dataset of its own.
 pub fn parse_query(text: &str, source: &str, union: bool) -> Result<PreparedSparqlQuery> {
-    let mut prepared = evaluator()
+    parse_query_with(evaluator(), text, source, union)
+}
+
+/// [`parse_query`] with an evaluator of the caller's (one with a cancellation token, say).
+pub fn parse_query_with(
+    evaluator: SparqlEvaluator,
+    text: &str,
+    source: &str,
+    union: bool,
+) -> Result<PreparedSparqlQuery> {
+    let mut prepared = evaluator
         .parse_query(text)
         .map_err(|e| syntax_error(source, &e))?;
     if union && prepared.dataset().is_default_dataset() {

@@ -72,7 +72,11 @@ fn every_saved_query_has_a_header_and_a_sources_column() {
         );
         count += 1;
     }
-    assert_eq!(count, 16, "one saved query per competency question");
+    // One per competency question, and two that read through the identity links (issue #6).
+    assert_eq!(
+        count, 18,
+        "one saved query per competency question, and two for links"
+    );
 }
 
 #[test]

@@ -18,7 +18,11 @@ fn names(wd: &Workdir) -> Vec<String> {
 #[test]
 fn every_bundled_query_runs_and_answers_with_sources() {
     let wd = Workdir::new();
-    for name in names(&wd) {
+    // The nation-codes queries need an external graph or endpoint: tests/link.rs runs them.
+    for name in names(&wd)
+        .into_iter()
+        .filter(|n| !n.starts_with("nation-codes"))
+    {
         let rows = wd.select(&["--memory", "run", &name]);
         assert!(!rows.is_empty(), "{name} returned nothing");
         assert!(

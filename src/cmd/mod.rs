@@ -3,11 +3,13 @@
 pub mod completions;
 pub mod describe;
 pub mod export;
+pub mod link;
 pub mod load;
 pub mod man;
 pub mod queries;
 pub mod query;
 pub mod run;
+pub mod serve;
 pub mod stats;
 pub mod update;
 
@@ -61,6 +63,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Run(args) => run::run(&ctx, args),
         Command::Describe(args) => describe::run(&ctx, args),
         Command::Export(args) => export::run(&ctx, args),
+        Command::Link(args) => link::run(&ctx, args),
+        Command::Serve(args) => serve::run(&ctx, args),
         Command::Completions(args) => completions::run(&ctx, args),
         Command::Man(args) => man::run(&ctx, args),
     }

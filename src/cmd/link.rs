@@ -1,0 +1,843 @@
+//! `mss-kg link`: discover identity links to an external graph, review them, record them.
+
+use super::Context;
+use crate::cli::LinkArgs;
+use crate::cmd::load::{expand, parse_error};
+use crate::link::{
+    self, Entities, Entity, Evaluation, Hierarchy, Index, Object, Proposal, Settings, Status,
+    Symbols, Vocabulary,
+};
+use crate::output;
+use crate::prefixes::{GRAPH, MSS, MSSR};
+use crate::queries::expand_iri;
+use crate::store::{self, Access};
+use anyhow::{Context as _, Result, anyhow, bail};
+use oxigraph::io::RdfParseError;
+use oxigraph::model::vocab::{rdf, rdfs, xsd};
+use oxigraph::model::{
+    GraphName, GraphNameRef, Literal, NamedNode, NamedNodeRef, NamedOrBlankNode, Quad, Term,
+    Variable,
+};
+use oxigraph::sparql::QueryResults;
+use oxigraph::store::{LoaderError, Store};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// Graphs that `link` loads external files into.
+pub const EXTERNAL_GRAPHS: &str = "https://w3id.org/mss-kg/graph/external/";
+/// Graphs that `link --apply` writes links into.
+pub const LINK_GRAPHS: &str = "https://w3id.org/mss-kg/graph/links/";
+
+const PROV: &str = "http://www.w3.org/ns/prov#";
+
+/// Where the external entities come from.
+enum Source {
+    /// An RDF file, loaded into a graph of the store.
+    File { path: PathBuf, graph: NamedNode },
+    /// A named graph of the store.
+    Graph(NamedNode),
+    /// A SPARQL endpoint.
+    Endpoint(NamedNode),
+}
+
+impl Source {
+    /// What `--with` names: a file (if one is there, or if it is no IRI), a graph the store
+    /// holds, or else an http(s) URL taken as an endpoint.
+    fn resolve(with: &str, graph: Option<&str>, store: &Store) -> Result<Self> {
+        let path = Path::new(with);
+        let expanded = expand_iri(with);
+        let is_iri = expanded.contains("://") || expanded.starts_with("urn:");
+        if path.exists() || !is_iri {
+            std::fs::metadata(path).with_context(|| format!("cannot read '{with}'"))?;
+            let graph = match graph {
+                Some(iri) => named_node(iri, "--graph")?,
+                None => NamedNode::new(format!("{EXTERNAL_GRAPHS}{}", slug(file_name(path))))?,
+            };
+            return Ok(Source::File {
+                path: path.to_path_buf(),
+                graph,
+            });
+        }
+        let node = named_node(with, "--with")?;
+        if store.contains_named_graph(&node)? {
+            return Ok(Source::Graph(node));
+        }
+        if expanded.starts_with("http://") || expanded.starts_with("https://") {
+            return Ok(Source::Endpoint(node));
+        }
+        bail!("'{with}' is neither a file, a graph in the store, nor a SPARQL endpoint URL")
+    }
+
+    /// The IRI that names the source in provenance.
+    fn iri(&self) -> Result<NamedNode> {
+        Ok(match self {
+            Source::File { graph, .. } | Source::Graph(graph) | Source::Endpoint(graph) => {
+                graph.clone()
+            }
+        })
+    }
+
+    /// The graph holding the external entities in the store, if they are there.
+    fn graph(&self) -> Option<&NamedNode> {
+        match self {
+            Source::File { graph, .. } | Source::Graph(graph) => Some(graph),
+            Source::Endpoint(_) => None,
+        }
+    }
+
+    /// A short name, for the default links graph.
+    fn name(&self) -> String {
+        let iri = match self {
+            Source::File { path, .. } => return slug(file_stem(path)),
+            Source::Graph(g) => g.as_str(),
+            Source::Endpoint(url) => {
+                let host = url.as_str().split("://").nth(1).unwrap_or("");
+                return slug(host.split('/').next().unwrap_or("endpoint"));
+            }
+        };
+        let last = iri
+            .trim_end_matches(['/', '#'])
+            .rsplit(['/', '#', ':'])
+            .next()
+            .unwrap_or("graph");
+        slug(last.rsplit_once('.').map_or(last, |(stem, _)| stem))
+    }
+}
+
+fn file_name(path: &Path) -> &str {
+    path.file_name().and_then(|n| n.to_str()).unwrap_or("file")
+}
+
+fn file_stem(path: &Path) -> &str {
+    let name = file_name(path);
+    name.split('.')
+        .next()
+        .filter(|s| !s.is_empty())
+        .unwrap_or(name)
+}
+
+/// Letters, digits, `.`, `_` and `-` kept; anything else to `-`.
+fn slug(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect()
+}
+
+fn named_node(value: &str, option: &str) -> Result<NamedNode> {
+    NamedNode::new(expand_iri(value)).map_err(|e| anyhow!("{option} '{value}' is not an IRI: {e}"))
+}
+
+fn to_object(term: &Term) -> Object<'_> {
+    match term {
+        Term::NamedNode(n) => Object::Iri(n.as_str()),
+        Term::Literal(l) => Object::Literal {
+            value: l.value(),
+            lang: l.language(),
+        },
+        _ => Object::Other,
+    }
+}
+
+pub fn run(ctx: &Context, args: LinkArgs) -> Result<()> {
+    for (name, value) in [("--threshold", args.threshold), ("--review", args.review)] {
+        if !(0.0..=1.0).contains(&value) {
+            bail!("{name} takes a score from 0 to 1, not {value}");
+        }
+    }
+    if args.review > args.threshold {
+        bail!(
+            "--review ({}) is above --threshold ({}): links to review score below those accepted",
+            args.review,
+            args.threshold
+        );
+    }
+    let relation = named_node(&args.relation, "--relation")?;
+    if ![link::iri::SAME_AS, link::iri::EXACT_MATCH].contains(&relation.as_str()) {
+        bail!(
+            "--relation '{}' is neither owl:sameAs nor skos:exactMatch",
+            args.relation
+        );
+    }
+    let mut vocabulary = Vocabulary {
+        languages: args.lang.iter().map(|l| l.trim().to_owned()).collect(),
+        ..Vocabulary::default()
+    };
+    if !args.label_properties.is_empty() {
+        vocabulary.labels = args
+            .label_properties
+            .iter()
+            .map(|p| Ok((named_node(p, "--label-property")?.into_string(), true)))
+            .collect::<Result<_>>()?;
+    }
+    let class = args
+        .class
+        .as_deref()
+        .map(|c| named_node(c, "--type"))
+        .transpose()?;
+    let locals_only: Vec<NamedNode> = args
+        .local
+        .iter()
+        .map(|g| named_node(g, "--local"))
+        .collect::<Result<_>>()?;
+    let links_graph = args
+        .links_graph
+        .as_deref()
+        .map(|g| named_node(g, "--links-graph"))
+        .transpose()?;
+    let gold = args.gold.as_deref().map(read_gold).transpose()?;
+
+    // A file source is loaded (a write); so is --apply. Otherwise the store is only read.
+    let writes =
+        args.apply || Path::new(&args.with).exists() || !expand_iri(&args.with).contains("://");
+    let store = store::open(
+        &ctx.store,
+        if writes { Access::Write } else { Access::Read },
+    )?;
+    let source = Source::resolve(&args.with, args.graph.as_deref(), &store)?;
+    let start = Instant::now();
+    let mut symbols = Symbols::new(&vocabulary);
+
+    // The class hierarchy: the store's (ontology, alignments, loaded graphs).
+    let mut hierarchy = Hierarchy::default();
+    for (property, both) in [
+        (link::iri::SUBCLASS_OF, false),
+        (link::iri::WDT_P279, false),
+        (link::iri::EQUIVALENT_CLASS, true),
+    ] {
+        for quad in store.quads_for_pattern(
+            None,
+            Some(NamedNodeRef::new_unchecked(property)),
+            None,
+            None,
+        ) {
+            let quad = quad?;
+            if let (NamedOrBlankNode::NamedNode(s), Term::NamedNode(o)) =
+                (&quad.subject, &quad.object)
+            {
+                hierarchy.add(&mut symbols.classes, s.as_str(), o.as_str());
+                if both {
+                    hierarchy.add(&mut symbols.classes, o.as_str(), s.as_str());
+                }
+            }
+        }
+    }
+
+    // The external entities.
+    let mut external = Entities::new(&vocabulary, false);
+    let external_graph = source.graph().cloned();
+    match &source {
+        Source::File { path, graph } => {
+            let present = store.contains_named_graph(graph)?;
+            if present && !args.reload {
+                ctx.printer.note(format!(
+                    "using graph {graph} already in the store (--reload loads '{}' again)",
+                    path.display()
+                ));
+                read_graph(&store, graph, &vocabulary, &mut symbols, &mut external)?;
+            } else {
+                load_file(
+                    ctx,
+                    &store,
+                    path,
+                    graph,
+                    present,
+                    &mut symbols,
+                    &mut external,
+                )?;
+            }
+        }
+        Source::Graph(graph) => {
+            read_graph(&store, graph, &vocabulary, &mut symbols, &mut external)?;
+        }
+        Source::Endpoint(url) => {
+            let classes = class.as_ref().map(|c| {
+                let id = symbols.classes.get_or_add(c.as_str());
+                hierarchy
+                    .descendants(id)
+                    .into_iter()
+                    .map(|c| NamedNode::new_unchecked(symbols.classes.name(c)))
+                    .collect::<Vec<_>>()
+            });
+            fetch_endpoint(
+                url,
+                &vocabulary,
+                classes.as_deref(),
+                &mut symbols,
+                &mut external,
+            )?;
+        }
+    }
+    for (class, parent) in std::mem::take(&mut external.class_edges) {
+        hierarchy.add(&mut symbols.classes, &class, &parent);
+    }
+
+    // The local entities: every graph but the external, links and ontology ones.
+    let mut local = Entities::new(&vocabulary, true);
+    for property in vocabulary.properties() {
+        for quad in store.quads_for_pattern(
+            None,
+            Some(NamedNodeRef::new_unchecked(property)),
+            None,
+            None,
+        ) {
+            let quad = quad?;
+            let NamedOrBlankNode::NamedNode(subject) = &quad.subject else {
+                continue;
+            };
+            if !is_local(&quad.graph_name, external_graph.as_ref(), &locals_only) {
+                continue;
+            }
+            local.add(
+                &mut symbols,
+                subject.as_str(),
+                property,
+                to_object(&quad.object),
+            );
+        }
+    }
+    let all_classes: Vec<u32> = (0..u32::try_from(symbols.classes.len())?).collect();
+    hierarchy.close(all_classes);
+    let class_id = class
+        .as_ref()
+        .map(|c| symbols.classes.get_or_add(c.as_str()));
+    hierarchy.close(class_id);
+    let locals: Vec<Entity> = local
+        .named()
+        .into_iter()
+        .filter(|e| !e.types.is_empty() || class_id.is_none() && !locals_only.is_empty())
+        .filter(|e| class_id.is_none_or(|c| e.types.iter().any(|t| hierarchy.is_a(*t, c))))
+        .collect();
+
+    let bar = ctx.printer.progress("external entities indexed");
+    bar.set_message("building the blocking index");
+    // An external entity with a local IRI is one of ours (an endpoint serving this very graph,
+    // say): linking it to itself says nothing.
+    let local_iris: std::collections::HashSet<&str> = locals.iter().map(|e| &*e.iri).collect();
+    let index = Index::new(
+        external
+            .named()
+            .into_iter()
+            .filter(|e| !local_iris.contains(&*e.iri))
+            .collect(),
+    );
+    bar.finish_and_clear();
+    if index.is_empty() {
+        bail!(
+            "{}: no named entities found (names are read from {})",
+            args.with,
+            vocabulary
+                .labels
+                .iter()
+                .map(|(p, _)| crate::prefixes::compact(p))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    let bar = ctx.printer.progress("local entities matched");
+    let settings = Settings {
+        threshold: args.threshold,
+        review: args.review,
+        use_ids: args.evidence == "all",
+    };
+    let proposals = link::match_all(&locals, &index, &hierarchy, &symbols, settings, &|n| {
+        bar.inc(n)
+    });
+    bar.finish_and_clear();
+
+    write_table(ctx, &args, &locals, &index, &proposals)?;
+
+    let count = |s: Status| proposals.iter().filter(|p| p.status == s).count();
+    ctx.printer.note(format!(
+        "matched {} local entities against {} external ones in {:.2}s: {} accepted, {} to review, {} ambiguous",
+        locals.len(),
+        index.len(),
+        start.elapsed().as_secs_f64(),
+        count(Status::Accepted),
+        count(Status::Review),
+        count(Status::Ambiguous),
+    ));
+
+    let accepted: Vec<(String, String)> = proposals
+        .iter()
+        .filter(|p| p.status == Status::Accepted)
+        .map(|p| {
+            (
+                locals[p.local].iri.to_string(),
+                index.entities[p.external].iri.to_string(),
+            )
+        })
+        .collect();
+    if let Some(gold) = gold {
+        let evaluation = Evaluation::new(&accepted, &gold);
+        // Asked for: printed even with --quiet.
+        eprintln!(
+            "precision {:.3} ({} of {} accepted links are known), recall {:.3} ({} of {} known links found), F1 {:.3}",
+            evaluation.precision(),
+            evaluation.true_positives,
+            evaluation.predicted,
+            evaluation.recall(),
+            evaluation.true_positives,
+            evaluation.gold,
+            evaluation.f1()
+        );
+        for (l, e) in &evaluation.wrong {
+            eprintln!("  not known: <{l}> <{e}>");
+        }
+        for (l, e) in &evaluation.missed {
+            eprintln!("  missed: <{l}> <{e}>");
+        }
+    }
+
+    if args.apply {
+        let graph = match links_graph {
+            Some(g) => g,
+            None => NamedNode::new(format!("{LINK_GRAPHS}{}", source.name()))?,
+        };
+        let written = apply(
+            &store,
+            &graph,
+            &relation,
+            &source.iri()?,
+            &args,
+            &locals,
+            &index,
+            &proposals,
+        )?;
+        store::flush(&store)?;
+        ctx.printer
+            .note(format!("wrote {written} links into graph {graph}"));
+    }
+    Ok(())
+}
+
+/// Whether a graph's entities are local ones.
+fn is_local(graph: &GraphName, external: Option<&NamedNode>, only: &[NamedNode]) -> bool {
+    match graph {
+        GraphName::NamedNode(g) => {
+            if !only.is_empty() {
+                return only.contains(g);
+            }
+            Some(g) != external
+                && !g.as_str().starts_with(EXTERNAL_GRAPHS)
+                && !g.as_str().starts_with(LINK_GRAPHS)
+                && !g.as_str().starts_with(&format!("{GRAPH}ontology/"))
+        }
+        GraphName::DefaultGraph => only.is_empty(),
+        GraphName::BlankNode(_) => only.is_empty(),
+    }
+}
+
+fn read_graph(
+    store: &Store,
+    graph: &NamedNode,
+    vocabulary: &Vocabulary,
+    symbols: &mut Symbols,
+    into: &mut Entities,
+) -> Result<()> {
+    for property in vocabulary.properties() {
+        for quad in store.quads_for_pattern(
+            None,
+            Some(NamedNodeRef::new_unchecked(property)),
+            None,
+            Some(GraphNameRef::NamedNode(graph.as_ref())),
+        ) {
+            let quad = quad?;
+            if let NamedOrBlankNode::NamedNode(s) = &quad.subject {
+                into.add(symbols, s.as_str(), property, to_object(&quad.object));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Bulk-loads `path` into `graph`, reading its entities on the way: one parse. Nothing is
+/// committed unless the whole file parses; a graph loaded before is then replaced.
+fn load_file(
+    ctx: &Context,
+    store: &Store,
+    path: &Path,
+    graph: &NamedNode,
+    replace: bool,
+    symbols: &mut Symbols,
+    into: &mut Entities,
+) -> Result<()> {
+    let input = expand(&[path.to_path_buf()], None)?
+        .pop()
+        .context("no file to load")?;
+    let name = input.name();
+    let parser = input.parser(None)?.with_default_graph(graph.clone());
+    let bar = ctx.printer.progress("triples");
+    bar.set_message(format!("loading {name}"));
+    let mut loader = store.bulk_loader();
+    let mut count = 0u64;
+    let quads = parser.for_reader(input.open()?).inspect(|quad| {
+        if let Ok(quad) = quad {
+            if let NamedOrBlankNode::NamedNode(s) = &quad.subject {
+                into.add(
+                    symbols,
+                    s.as_str(),
+                    quad.predicate.as_str(),
+                    to_object(&quad.object),
+                );
+            }
+            count += 1;
+            if count.is_multiple_of(4096) {
+                bar.inc(4096);
+            }
+        }
+    });
+    loader
+        .load_ok_quads::<RdfParseError, LoaderError>(quads)
+        .map_err(|e| match e {
+            LoaderError::Parsing(e) => parse_error(&name, e, "nothing was loaded"),
+            other => anyhow!("{name}: {other} (nothing was loaded)"),
+        })?;
+    if replace {
+        store.clear_graph(graph)?;
+    }
+    bar.set_message("committing");
+    loader
+        .commit()
+        .context("cannot commit the load; the store is unchanged")?;
+    bar.finish_and_clear();
+    ctx.printer.note(format!(
+        "loaded {count} triples from {name} into graph {graph}"
+    ));
+    Ok(())
+}
+
+/// Reads the entities of a SPARQL endpoint with `SERVICE`: their names, types, identifiers and
+/// links, only of `classes` when given. The query is built as algebra, never as text.
+fn fetch_endpoint(
+    url: &NamedNode,
+    vocabulary: &Vocabulary,
+    classes: Option<&[NamedNode]>,
+    symbols: &mut Symbols,
+    into: &mut Entities,
+) -> Result<()> {
+    use spargebra::algebra::GraphPattern;
+    use spargebra::term::{GroundTerm, NamedNodePattern, TriplePattern};
+    let (e, p, v, t, tp) = (
+        Variable::new_unchecked("e"),
+        Variable::new_unchecked("p"),
+        Variable::new_unchecked("v"),
+        Variable::new_unchecked("t"),
+        Variable::new_unchecked("tp"),
+    );
+    let values = |var: &Variable, iris: Vec<NamedNode>| GraphPattern::Values {
+        variables: vec![var.clone()],
+        bindings: iris
+            .into_iter()
+            .map(|i| vec![Some(GroundTerm::NamedNode(i))])
+            .collect(),
+    };
+    let join = |left, right| GraphPattern::Join {
+        left: Box::new(left),
+        right: Box::new(right),
+    };
+    let bgp = |s: &Variable, p: &Variable, o: &Variable| GraphPattern::Bgp {
+        patterns: vec![TriplePattern {
+            subject: s.clone().into(),
+            predicate: p.clone().into(),
+            object: o.clone().into(),
+        }],
+    };
+    let properties = vocabulary
+        .properties()
+        .into_iter()
+        .map(NamedNode::new_unchecked)
+        .collect();
+    let mut inner = join(values(&p, properties), bgp(&e, &p, &v));
+    if let Some(classes) = classes {
+        let typed = join(
+            join(
+                values(&t, classes.to_vec()),
+                values(
+                    &tp,
+                    vec![
+                        NamedNode::new_unchecked(link::iri::RDF_TYPE),
+                        NamedNode::new_unchecked(link::iri::WDT_P31),
+                    ],
+                ),
+            ),
+            bgp(&e, &tp, &t),
+        );
+        inner = join(typed, inner);
+    }
+    let query = spargebra::Query::Select {
+        dataset: None,
+        pattern: GraphPattern::Project {
+            inner: Box::new(GraphPattern::Service {
+                name: NamedNodePattern::NamedNode(url.clone()),
+                inner: Box::new(inner),
+                silent: false,
+            }),
+            variables: vec![e.clone(), p.clone(), v.clone()],
+        },
+        base_iri: None,
+    };
+    let unreachable = |error: &dyn std::fmt::Display| {
+        anyhow!("cannot query the SPARQL endpoint {url}: {error} (nothing was written)")
+    };
+    let empty = Store::new()?;
+    let results = crate::sparql::prepare_algebra(query, false)
+        .on_store(&empty)
+        .execute()
+        .map_err(|e| unreachable(&e))?;
+    let QueryResults::Solutions(solutions) = results else {
+        bail!("the endpoint {url} did not answer with solutions");
+    };
+    for solution in solutions {
+        let solution = solution.map_err(|e| unreachable(&e))?;
+        if let (Some(Term::NamedNode(s)), Some(Term::NamedNode(p)), Some(o)) =
+            (solution.get(&e), solution.get(&p), solution.get(&v))
+        {
+            into.add(symbols, s.as_str(), p.as_str(), to_object(o));
+        }
+    }
+    Ok(())
+}
+
+fn write_table(
+    ctx: &Context,
+    args: &LinkArgs,
+    locals: &[Entity],
+    index: &Index,
+    proposals: &[Proposal],
+) -> Result<()> {
+    let format = output::solution_format(args.format.as_deref(), &ctx.printer)?;
+    let variables: Vec<Variable> = [
+        "status",
+        "score",
+        "local",
+        "local_name",
+        "external",
+        "external_name",
+        "evidence",
+    ]
+    .into_iter()
+    .map(Variable::new_unchecked)
+    .collect();
+    let rows = proposals.iter().map(|p| {
+        let l = &locals[p.local];
+        let e = &index.entities[p.external];
+        Ok(vec![
+            Some(Literal::new_simple_literal(p.status.as_str()).into()),
+            Some(score(p.score).into()),
+            Some(NamedNode::new_unchecked(&*l.iri).into()),
+            Some(Literal::new_simple_literal(&*l.display).into()),
+            Some(NamedNode::new_unchecked(&*e.iri).into()),
+            Some(Literal::new_simple_literal(&*e.display).into()),
+            Some(Literal::new_simple_literal(&p.evidence).into()),
+        ])
+    });
+    let mut out = ctx.printer.stdout();
+    output::write_solutions(&mut out, format, &variables, rows)?;
+    out.flush()?;
+    Ok(())
+}
+
+fn score(value: f64) -> Literal {
+    Literal::new_typed_literal(format!("{value:.3}"), xsd::DECIMAL)
+}
+
+/// Writes the accepted links into `graph` in one transaction, each described as an
+/// `mss:IdentityLink` (an `rdf:Statement`) with its method, score, evidence and the run that
+/// made it. A link written before is described anew, not twice.
+#[allow(clippy::too_many_arguments)]
+fn apply(
+    store: &Store,
+    graph: &NamedNode,
+    relation: &NamedNode,
+    source: &NamedNode,
+    args: &LinkArgs,
+    locals: &[Entity],
+    index: &Index,
+    proposals: &[Proposal],
+) -> Result<usize> {
+    let now = oxsdatatypes::DateTime::now();
+    let stamp: String = now
+        .to_string()
+        .chars()
+        .filter(char::is_ascii_digit)
+        .collect();
+    let node = |iri: String| NamedNode::new_unchecked(iri);
+    let term = |s: &str| NamedNode::new_unchecked(s);
+    let run = node(format!("{MSSR}link-run/{stamp}"));
+    let g = GraphName::NamedNode(graph.clone());
+    let time = Literal::new_typed_literal(now.to_string(), xsd::DATE_TIME);
+    let mut quads = vec![
+        Quad::new(
+            run.clone(),
+            rdf::TYPE,
+            term(&format!("{PROV}Activity")),
+            g.clone(),
+        ),
+        Quad::new(
+            run.clone(),
+            rdfs::LABEL,
+            Literal::new_simple_literal(format!(
+                "mss-kg link --with {} (threshold {}, evidence {})",
+                args.with, args.threshold, args.evidence
+            )),
+            g.clone(),
+        ),
+        Quad::new(
+            run.clone(),
+            term(&format!("{PROV}used")),
+            source.clone(),
+            g.clone(),
+        ),
+        Quad::new(
+            run.clone(),
+            term(&format!("{PROV}wasAssociatedWith")),
+            node(format!("{MSSR}mss-kg")),
+            g.clone(),
+        ),
+        Quad::new(
+            run.clone(),
+            term(&format!("{PROV}endedAtTime")),
+            time.clone(),
+            g.clone(),
+        ),
+    ];
+    let mut written = 0;
+    let mut stale = Vec::new();
+    for p in proposals.iter().filter(|p| p.status == Status::Accepted) {
+        let local = node(locals[p.local].iri.to_string());
+        let external = node(index.entities[p.external].iri.to_string());
+        let id = fnv64(&format!("{local}\t{relation}\t{external}"));
+        let statement = node(format!("{MSSR}link/{id:016x}"));
+        stale.push(statement.clone());
+        quads.extend([
+            Quad::new(local.clone(), relation.clone(), external.clone(), g.clone()),
+            Quad::new(
+                statement.clone(),
+                rdf::TYPE,
+                term(&format!("{MSS}IdentityLink")),
+                g.clone(),
+            ),
+            Quad::new(statement.clone(), rdf::SUBJECT, local, g.clone()),
+            Quad::new(
+                statement.clone(),
+                rdf::PREDICATE,
+                relation.clone(),
+                g.clone(),
+            ),
+            Quad::new(statement.clone(), rdf::OBJECT, external, g.clone()),
+            Quad::new(
+                statement.clone(),
+                term(&format!("{MSS}score")),
+                score(p.score),
+                g.clone(),
+            ),
+            Quad::new(
+                statement.clone(),
+                term(&format!("{MSS}matchMethod")),
+                Literal::new_simple_literal(p.method),
+                g.clone(),
+            ),
+            Quad::new(
+                statement.clone(),
+                term(&format!("{MSS}evidence")),
+                Literal::new_simple_literal(&p.evidence),
+                g.clone(),
+            ),
+            Quad::new(
+                statement.clone(),
+                term(&format!("{PROV}generatedAtTime")),
+                time.clone(),
+                g.clone(),
+            ),
+            Quad::new(
+                statement,
+                term(&format!("{PROV}wasGeneratedBy")),
+                run.clone(),
+                g.clone(),
+            ),
+        ]);
+        written += 1;
+    }
+    let mut transaction = store.start_transaction()?;
+    for statement in &stale {
+        let old: Vec<Quad> = transaction
+            .quads_for_pattern(
+                Some(statement.as_ref().into()),
+                None,
+                None,
+                Some(g.as_ref()),
+            )
+            .collect::<Result<_, _>>()?;
+        for quad in &old {
+            transaction.remove(quad);
+        }
+    }
+    if written > 0 {
+        transaction.extend(&quads);
+    }
+    transaction
+        .commit()
+        .context("cannot write the links; the store is unchanged")?;
+    Ok(written)
+}
+
+fn fnv64(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h: u64, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// Known links: a CSV file of two columns, or an RDF file of owl:sameAs / skos:exactMatch.
+fn read_gold(path: &Path) -> Result<Vec<(String, String)>> {
+    let is_csv = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("csv") || e.eq_ignore_ascii_case("tsv"));
+    if is_csv {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read '{}'", path.display()))?;
+        let mut pairs = Vec::new();
+        for (n, line) in text.lines().enumerate() {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let fields: Vec<String> = line
+                .split([',', '\t'])
+                .map(|f| expand_iri(f.trim().trim_matches('"')))
+                .collect();
+            let is_iri = |f: &str| f.contains(':');
+            match fields.as_slice() {
+                [l, e] if is_iri(l) && is_iri(e) => pairs.push((l.clone(), e.clone())),
+                _ if n == 0 => {} // a header
+                _ => bail!(
+                    "{}:{}: expected two IRIs separated by a comma",
+                    path.display(),
+                    n + 1
+                ),
+            }
+        }
+        return Ok(pairs);
+    }
+    let input = expand(&[path.to_path_buf()], None)?
+        .pop()
+        .context("no gold file")?;
+    let mut pairs = Vec::new();
+    for quad in input.parser(None)?.for_reader(input.open()?) {
+        let quad = quad.map_err(|e| parse_error(&input.name(), e, "no links read"))?;
+        if [link::iri::SAME_AS, link::iri::EXACT_MATCH].contains(&quad.predicate.as_str())
+            && let (NamedOrBlankNode::NamedNode(s), Term::NamedNode(o)) =
+                (&quad.subject, &quad.object)
+        {
+            pairs.push((s.as_str().to_owned(), o.as_str().to_owned()));
+        }
+    }
+    Ok(pairs)
+}
