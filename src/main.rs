@@ -18,7 +18,19 @@ fn main() -> ExitCode {
             if broken_pipe {
                 return ExitCode::SUCCESS;
             }
-            let message = format!("{error:#}").replace('\n', " ");
+            // The chain joined by ": ", leaving out a cause whose text its parent already shows
+            // (Oxigraph's errors often print their source themselves).
+            let mut message = String::new();
+            for cause in error.chain() {
+                let text = cause.to_string();
+                if !message.contains(&text) {
+                    if !message.is_empty() {
+                        message.push_str(": ");
+                    }
+                    message.push_str(&text);
+                }
+            }
+            let message = message.replace('\n', " ");
             eprintln!("mss-kg: {message}");
             ExitCode::FAILURE
         }

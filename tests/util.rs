@@ -152,3 +152,54 @@ pub fn bindings(json: &str) -> Vec<std::collections::BTreeMap<String, String>> {
         })
         .collect()
 }
+
+/// A free TCP port on 127.0.0.1 (bound, then released for the server to take).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A real `mss-kg serve` on 127.0.0.1, stopped when dropped.
+pub struct Server {
+    child: Child,
+    pub url: String,
+}
+
+impl Server {
+    /// Serves `store` and waits until it answers.
+    pub fn start(wd: &Workdir, store: &Path) -> Self {
+        let port = free_port();
+        let bind = format!("127.0.0.1:{port}");
+        let child = wd
+            .command(&["--store", store.to_str().unwrap(), "serve", "--bind", &bind])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut server = Self {
+            child,
+            url: format!("http://{bind}/query"),
+        };
+        for _ in 0..200 {
+            if std::net::TcpStream::connect(&bind).is_ok() {
+                return server;
+            }
+            if let Some(status) = server.child.try_wait().unwrap() {
+                panic!("mss-kg serve exited with {status}");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        panic!("mss-kg serve did not listen on {bind}");
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

@@ -15,4 +15,5 @@ pub fn run(ctx: &Context, args: QueryArgs) -> Result<()> {
         .execute()
         .with_context(|| format!("{source}: query failed"))?;
     output::write_results(results, args.format.as_deref(), &ctx.printer)
+        .with_context(|| format!("{source}: query failed"))
 }

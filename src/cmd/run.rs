@@ -15,5 +15,7 @@ pub fn run(ctx: &Context, args: RunArgs) -> Result<()> {
         .on_store(&store)
         .execute()
         .with_context(|| format!("saved query '{}' failed", saved.name))?;
+    // Results stream: an error found on the way (a SERVICE endpoint down, say) surfaces here.
     output::write_results(results, args.format.as_deref(), &ctx.printer)
+        .with_context(|| format!("saved query '{}' failed", saved.name))
 }

@@ -1,0 +1,413 @@
+//! `mss-kg link`: the nations of the MSS graph against a Wikidata-shaped graph of 248 countries,
+//! with and without the local graph's own ids; ambiguity, no match, other languages, misspellings;
+//! applying links with provenance and querying through them; bad sources; an endpoint source.
+
+use crate::util::{Server, Workdir, free_port};
+use std::collections::BTreeMap;
+
+const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/link");
+const WD: &str = "http://www.wikidata.org/entity/";
+const MSSR: &str = "https://w3id.org/mss-kg/id/";
+const LINKS: &str = "https://w3id.org/mss-kg/graph/links/wikidata-countries";
+
+fn fixture(name: &str) -> String {
+    format!("{FIXTURES}/{name}")
+}
+
+/// The row of each local entity, by IRI.
+fn by_local(
+    rows: Vec<BTreeMap<String, String>>,
+) -> BTreeMap<String, Vec<BTreeMap<String, String>>> {
+    let mut out: BTreeMap<String, Vec<_>> = BTreeMap::new();
+    for row in rows {
+        out.entry(row["local"].clone()).or_default().push(row);
+    }
+    out
+}
+
+/// Runs `link` with `args` and returns its rows and what it printed on stderr.
+fn link(wd: &Workdir, args: &[&str]) -> (Vec<BTreeMap<String, String>>, String) {
+    let mut all = vec!["link"];
+    all.extend(args);
+    all.extend(["--format", "json"]);
+    let run = wd.run(&all).ok();
+    (crate::util::bindings(&run.stdout), run.stderr)
+}
+
+fn assert_perfect(stderr: &str) {
+    assert!(
+        stderr.contains("precision 1.000 (17 of 17") && stderr.contains("recall 1.000 (17 of 17"),
+        "{stderr}"
+    );
+}
+
+fn assert_nations(rows: &[BTreeMap<String, String>]) {
+    let accepted: BTreeMap<&str, &str> = rows
+        .iter()
+        .filter(|r| r["status"] == "accepted")
+        .map(|r| (r["local"].as_str(), r["external"].as_str()))
+        .collect();
+    for (local, item) in [
+        ("bahamas", "Q778"),
+        ("el-salvador", "Q792"),
+        ("united-states", "Q30"),
+        ("kenya", "Q114"),
+    ] {
+        assert_eq!(
+            accepted.get(format!("{MSSR}{local}").as_str()),
+            Some(&format!("{WD}{item}").as_str()),
+            "{local}: {rows:#?}"
+        );
+    }
+}
+
+#[test]
+fn every_nation_is_linked_with_precision_and_recall_one() {
+    let wd = Workdir::new();
+    let (rows, stderr) = link(
+        &wd,
+        &[
+            "--memory",
+            "--with",
+            &fixture("wikidata-countries.ttl"),
+            "--type",
+            "schema:Country",
+            "--gold",
+            &fixture("nations-gold.csv"),
+        ],
+    );
+    assert_perfect(&stderr);
+    assert_nations(&rows);
+    assert_eq!(rows.len(), 17, "{rows:#?}");
+    // The curated links are evidence when ids count.
+    assert!(
+        rows.iter()
+            .all(|r| r["evidence"].contains("already linked"))
+    );
+    assert!(rows.iter().all(|r| r["score"] == "1.000"));
+}
+
+#[test]
+fn names_alone_find_every_nation_when_the_local_ids_are_ignored() {
+    let wd = Workdir::new();
+    // Every local entity (people, organisations, places...), not only countries: types keep
+    // "Government of Kenya" and "Kenya Police" away from Kenya.
+    let (rows, stderr) = link(
+        &wd,
+        &[
+            "--memory",
+            "--with",
+            &fixture("wikidata-countries.ttl"),
+            "--evidence",
+            "labels",
+            "--gold",
+            &fixture("nations-gold.csv"),
+        ],
+    );
+    assert_perfect(&stderr);
+    assert_nations(&rows);
+    assert!(
+        rows.iter()
+            .all(|r| !r["evidence"].contains("already linked"))
+    );
+    let bahamas = &by_local(rows)[&format!("{MSSR}bahamas")][0];
+    assert!(
+        bahamas["evidence"].contains(r#"same name "the Bahamas"@en"#),
+        "{bahamas:?}"
+    );
+}
+
+#[test]
+fn names_alone_find_every_nation_in_a_store_without_the_local_links() {
+    let wd = Workdir::new();
+    wd.run(&["update", "DELETE WHERE { GRAPH ?g { ?s owl:sameAs ?o } }"])
+        .ok();
+    let left = wd.select(&["query", "SELECT * { ?s owl:sameAs ?o }"]);
+    assert!(left.is_empty(), "{left:?}");
+    let (rows, stderr) = link(
+        &wd,
+        &[
+            "--with",
+            &fixture("wikidata-countries.ttl"),
+            "--gold",
+            &fixture("nations-gold.csv"),
+        ],
+    );
+    assert_perfect(&stderr);
+    assert_nations(&rows);
+}
+
+#[test]
+fn applied_links_carry_provenance_and_queries_see_through_them() {
+    let wd = Workdir::new();
+    wd.run(&["update", "DELETE WHERE { GRAPH ?g { ?s owl:sameAs ?o } }"])
+        .ok();
+    assert!(wd.select(&["run", "nation-codes"]).is_empty());
+    for _ in 0..2 {
+        // Applying twice describes each link once.
+        let run = wd
+            .run(&[
+                "link",
+                "--with",
+                &fixture("wikidata-countries.ttl"),
+                "--type",
+                "schema:Country",
+                "--apply",
+            ])
+            .ok();
+        assert!(
+            run.stderr
+                .contains(&format!("wrote 17 links into graph <{LINKS}>")),
+            "{run:?}"
+        );
+    }
+    let links = wd.select(&[
+        "query",
+        &format!(
+            "SELECT ?s ?o ?score ?method ?evidence ?used ?time {{ GRAPH <{LINKS}> {{
+               ?s owl:sameAs ?o .
+               ?l a mss:IdentityLink ; rdf:subject ?s ; rdf:predicate owl:sameAs ; rdf:object ?o ;
+                  mss:score ?score ; mss:matchMethod ?method ; mss:evidence ?evidence ;
+                  prov:generatedAtTime ?time ; prov:wasGeneratedBy ?run .
+               ?run a prov:Activity ; prov:used ?used }} }}"
+        ),
+    ]);
+    assert_eq!(links.len(), 17, "each link described once: {links:#?}");
+    let runs = wd.select(&[
+        "query",
+        &format!("SELECT ?run {{ GRAPH <{LINKS}> {{ ?run a prov:Activity }} }}"),
+    ]);
+    assert_eq!(runs.len(), 2, "both runs are recorded: {runs:?}");
+    let distinct: std::collections::BTreeSet<_> =
+        links.iter().map(|r| (&r["s"], &r["o"])).collect();
+    assert_eq!(distinct.len(), 17);
+    // Decimals come back canonical: 0.95, not 0.950.
+    let score = |r: &BTreeMap<String, String>| r["score"].parse::<f64>().unwrap();
+    assert!(
+        links.iter().all(|r| r["method"] == "label"
+            && (score(r) == 0.95 || r["s"].ends_with("united-states") && score(r) == 0.93)),
+        "{links:#?}"
+    );
+    assert!(
+        links
+            .iter()
+            .all(|r| r["used"] == "https://w3id.org/mss-kg/graph/external/wikidata-countries.ttl")
+    );
+    // The saved query reads ISO codes and official names through the new links.
+    let codes = wd.select(&["run", "nation-codes"]);
+    let kenya = codes
+        .iter()
+        .find(|r| r["country"] == "Kenya")
+        .expect("Kenya");
+    assert_eq!(
+        (kenya["iso2"].as_str(), kenya["iso3"].as_str()),
+        ("KE", "KEN")
+    );
+    assert_eq!(kenya["source_link"], LINKS);
+    let salvador = codes
+        .iter()
+        .find(|r| r["country"] == "El Salvador")
+        .unwrap();
+    assert_eq!(salvador["iso3"], "SLV");
+    let nations: std::collections::BTreeSet<_> = codes.iter().map(|r| &r["country"]).collect();
+    let contributing = wd.select(&["run", "contributing-nations"]);
+    let expected: std::collections::BTreeSet<_> =
+        contributing.iter().map(|r| &r["country"]).collect();
+    assert_eq!(nations, expected);
+}
+
+#[test]
+fn ties_wait_for_review_misses_stay_out_and_other_languages_match() {
+    let wd = Workdir::new();
+    let graph = "https://example.org/extra";
+    wd.run(&["load", &fixture("local-extra.ttl"), "--graph", graph])
+        .ok();
+    let (rows, _) = link(
+        &wd,
+        &[
+            "--with",
+            &fixture("wikidata-countries.ttl"),
+            "--local",
+            graph,
+            "--apply",
+        ],
+    );
+    let rows = by_local(rows);
+    let korea = &rows["https://example.org/extra/korea"];
+    assert_eq!(korea.len(), 2, "{korea:#?}");
+    assert!(
+        korea.iter().all(|r| r["status"] == "ambiguous"),
+        "{korea:#?}"
+    );
+    assert!(!rows.contains_key("https://example.org/extra/atlantis"));
+    let algeria = &rows["https://example.org/extra/argelia"][0];
+    assert_eq!(
+        (algeria["status"].as_str(), algeria["external"].as_str()),
+        ("accepted", "http://www.wikidata.org/entity/Q262")
+    );
+    let germany = &rows["https://example.org/extra/allemagne"][0];
+    assert_eq!(
+        (germany["status"].as_str(), germany["external"].as_str()),
+        ("accepted", "http://www.wikidata.org/entity/Q183")
+    );
+    let guatemala = &rows["https://example.org/extra/guatamala"][0];
+    assert_eq!(
+        (guatemala["status"].as_str(), guatemala["external"].as_str()),
+        ("review", "http://www.wikidata.org/entity/Q774")
+    );
+    // Only the accepted links were written: not the tie, not the one to review.
+    let written = wd.select(&[
+        "query",
+        &format!("SELECT ?s {{ GRAPH <{LINKS}> {{ ?s owl:sameAs ?o }} }} ORDER BY ?s"),
+    ]);
+    let written: Vec<&str> = written.iter().map(|r| r["s"].as_str()).collect();
+    assert_eq!(
+        written,
+        [
+            "https://example.org/extra/allemagne",
+            "https://example.org/extra/argelia"
+        ]
+    );
+}
+
+#[test]
+fn skos_exact_match_and_thresholds() {
+    let wd = Workdir::new();
+    let (rows, _) = link(
+        &wd,
+        &[
+            "--memory",
+            "--with",
+            &fixture("wikidata-countries.ttl"),
+            "--type",
+            "schema:Country",
+            "--evidence",
+            "labels",
+            "--threshold",
+            "0.94",
+        ],
+    );
+    // "United States" is an alias on both sides (0.93): under 0.94 it waits for review.
+    let us = &by_local(rows)[&format!("{MSSR}united-states")][0];
+    assert_eq!(us["status"], "review");
+    wd.run(&[
+        "link",
+        "--with",
+        &fixture("wikidata-countries.ttl"),
+        "--type",
+        "schema:Country",
+        "--relation",
+        "skos:exactMatch",
+        "--apply",
+    ])
+    .ok();
+    let exact = wd.select(&[
+        "query",
+        &format!("SELECT ?s {{ GRAPH <{LINKS}> {{ ?s skos:exactMatch ?o }} }}"),
+    ]);
+    assert_eq!(exact.len(), 17);
+}
+
+#[test]
+fn bad_sources_and_options_fail_cleanly_and_write_nothing() {
+    let wd = Workdir::new();
+    let links_graphs = "ASK { GRAPH ?g { ?s ?p ?o } FILTER(STRSTARTS(STR(?g), \"https://w3id.org/mss-kg/graph/\") && !STRSTARTS(STR(?g), \"https://w3id.org/mss-kg/graph/data\") && !STRSTARTS(STR(?g), \"https://w3id.org/mss-kg/graph/ontology\")) }";
+    let run = wd
+        .run(&["link", "--with", "missing.ttl", "--apply"])
+        .fails();
+    assert!(run.stderr.contains("cannot read 'missing.ttl'"), "{run:?}");
+    let down = format!("http://127.0.0.1:{}/query", free_port());
+    let run = wd.run(&["link", "--with", &down, "--apply"]).fails();
+    assert!(
+        run.stderr
+            .contains(&format!("cannot query the SPARQL endpoint <{down}>")),
+        "{run:?}"
+    );
+    let broken = wd.write(
+        "broken.ttl",
+        "@prefix ex: <https://example.org/> .\nex:a ex:b ex:c ;;; ex:d .\nex:e ex:f\n",
+    );
+    let run = wd
+        .run(&["link", "--with", broken.to_str().unwrap(), "--apply"])
+        .fails();
+    assert!(run.stderr.contains("broken.ttl:2:25: "), "{run:?}");
+    assert!(run.stderr.contains("nothing was loaded"), "{run:?}");
+    let run = wd.run(&["query", links_graphs, "--format", "tsv"]).ok();
+    assert!(run.stdout.contains("false"), "nothing written: {run:?}");
+    let run = wd
+        .run(&[
+            "link",
+            "--with",
+            &fixture("wikidata-countries.ttl"),
+            "--threshold",
+            "2",
+        ])
+        .fails();
+    assert!(
+        run.stderr.contains("--threshold takes a score from 0 to 1"),
+        "{run:?}"
+    );
+    let run = wd
+        .run(&[
+            "link",
+            "--with",
+            &fixture("wikidata-countries.ttl"),
+            "--review",
+            "0.95",
+        ])
+        .fails();
+    assert!(
+        run.stderr
+            .contains("--review (0.95) is above --threshold (0.9)"),
+        "{run:?}"
+    );
+    let run = wd
+        .run(&[
+            "link",
+            "--with",
+            &fixture("wikidata-countries.ttl"),
+            "--relation",
+            "rdfs:seeAlso",
+        ])
+        .fails();
+    assert!(
+        run.stderr
+            .contains("neither owl:sameAs nor skos:exactMatch"),
+        "{run:?}"
+    );
+}
+
+#[test]
+fn an_endpoint_links_as_its_file_does() {
+    let wd = Workdir::new();
+    let external = wd.path("external");
+    wd.run(&[
+        "--store",
+        external.to_str().unwrap(),
+        "load",
+        &fixture("wikidata-countries.ttl"),
+    ])
+    .ok();
+    let server = Server::start(&wd, &external);
+    // The endpoint also serves the bundled graph: its entities are ours and are not proposed.
+    let (rows, stderr) = link(
+        &wd,
+        &[
+            "--memory",
+            "--with",
+            &server.url,
+            "--type",
+            "schema:Country",
+            "--evidence",
+            "labels",
+            "--gold",
+            &fixture("nations-gold.csv"),
+        ],
+    );
+    assert_perfect(&stderr);
+    assert!(
+        stderr.contains("against 194 external ones"),
+        "only countries are fetched: {stderr}"
+    );
+    assert_nations(&rows);
+}
