@@ -28,7 +28,7 @@ const SIMILAR_WEIGHT: f64 = 0.8;
 const SIMILAR_MIN: f64 = 0.85;
 const UNKNOWN_TYPE: f64 = 0.9;
 /// How many trigram postings one name may scan for similar names.
-const GRAM_BUDGET: usize = 20_000;
+const GRAM_BUDGET: usize = 8_000;
 /// How many of the best trigram candidates are compared by Jaro-Winkler.
 const GRAM_CANDIDATES: usize = 64;
 
@@ -194,7 +194,7 @@ pub struct Entity {
 #[derive(Debug)]
 pub struct Entities {
     pub entities: Vec<Entity>,
-    by_iri: HashMap<Box<str>, u32>,
+    by_iri: hashbrown::HashMap<Box<str>, u32>,
     /// Subclass and equivalence edges seen while reading: (class, parent).
     pub class_edges: Vec<(Box<str>, Box<str>)>,
     keep_text: bool,
@@ -238,7 +238,7 @@ impl Entities {
     pub fn new(vocabulary: &Vocabulary, keep_text: bool) -> Self {
         Self {
             entities: Vec::new(),
-            by_iri: HashMap::new(),
+            by_iri: hashbrown::HashMap::new(),
             class_edges: Vec::new(),
             keep_text,
             labels: vocabulary.labels.iter().cloned().collect(),
@@ -257,6 +257,9 @@ impl Entities {
     }
 
     fn entity(&mut self, subject: &str) -> &mut Entity {
+        if let Some(id) = self.by_iri.get(subject) {
+            return &mut self.entities[*id as usize];
+        }
         let next = self.entities.len() as u32;
         let id = *self.by_iri.entry(subject.into()).or_insert(next);
         if id == next {
@@ -646,7 +649,7 @@ pub fn match_all(
                         symbols,
                         settings,
                         grams: Vec::new(),
-                        counts: HashMap::new(),
+                        counts: hashbrown::HashMap::new(),
                     };
                     let mut out = Vec::new();
                     for (i, local) in part.iter().enumerate() {
@@ -734,14 +737,14 @@ struct Matcher<'a> {
     symbols: &'a Symbols,
     settings: Settings,
     grams: Vec<u32>,
-    counts: HashMap<u32, u32>,
+    counts: hashbrown::HashMap<u32, u32>,
 }
 
 impl Matcher<'_> {
     /// The candidates for `local`, best first.
     fn candidates(&mut self, local: &Entity) -> Vec<Candidate> {
-        let mut found: HashMap<u32, Candidate> = HashMap::new();
-        let offer = |found: &mut HashMap<u32, Candidate>,
+        let mut found: hashbrown::HashMap<u32, Candidate> = hashbrown::HashMap::new();
+        let offer = |found: &mut hashbrown::HashMap<u32, Candidate>,
                      external: u32,
                      score: f64,
                      method: &'static str,
@@ -916,8 +919,10 @@ impl Matcher<'_> {
             }
         }
         let mut best: Vec<(u32, u32)> = self.counts.iter().map(|(e, n)| (*n, *e)).collect();
-        best.sort_unstable_by(|a, b| b.cmp(a));
-        best.truncate(GRAM_CANDIDATES);
+        if best.len() > GRAM_CANDIDATES {
+            best.select_nth_unstable_by(GRAM_CANDIDATES, |a, b| b.cmp(a));
+            best.truncate(GRAM_CANDIDATES);
+        }
         best.into_iter()
             .filter_map(|(_, e)| {
                 let similarity = index.entities[e as usize]

@@ -278,28 +278,34 @@ pub fn run(ctx: &Context, args: LinkArgs) -> Result<()> {
         hierarchy.add(&mut symbols.classes, &class, &parent);
     }
 
-    // The local entities: every graph but the external, links and ontology ones.
+    // The local entities: every graph but the external, links and ontology ones, read graph by
+    // graph so that the external graph is never decoded a second time.
     let mut local = Entities::new(&vocabulary, true);
-    for property in vocabulary.properties() {
-        for quad in store.quads_for_pattern(
-            None,
-            Some(NamedNodeRef::new_unchecked(property)),
-            None,
-            None,
-        ) {
-            let quad = quad?;
-            let NamedOrBlankNode::NamedNode(subject) = &quad.subject else {
-                continue;
-            };
-            if !is_local(&quad.graph_name, external_graph.as_ref(), &locals_only) {
-                continue;
+    let mut graphs = vec![GraphName::DefaultGraph];
+    for graph in store.named_graphs() {
+        graphs.push(GraphName::from(graph?));
+    }
+    for graph in graphs
+        .iter()
+        .filter(|g| is_local(g, external_graph.as_ref(), &locals_only))
+    {
+        for property in vocabulary.properties() {
+            for quad in store.quads_for_pattern(
+                None,
+                Some(NamedNodeRef::new_unchecked(property)),
+                None,
+                Some(graph.as_ref()),
+            ) {
+                let quad = quad?;
+                if let NamedOrBlankNode::NamedNode(subject) = &quad.subject {
+                    local.add(
+                        &mut symbols,
+                        subject.as_str(),
+                        property,
+                        to_object(&quad.object),
+                    );
+                }
             }
-            local.add(
-                &mut symbols,
-                subject.as_str(),
-                property,
-                to_object(&quad.object),
-            );
         }
     }
     let all_classes: Vec<u32> = (0..u32::try_from(symbols.classes.len())?).collect();
@@ -387,11 +393,18 @@ pub fn run(ctx: &Context, args: LinkArgs) -> Result<()> {
             evaluation.gold,
             evaluation.f1()
         );
-        for (l, e) in &evaluation.wrong {
-            eprintln!("  not known: <{l}> <{e}>");
-        }
-        for (l, e) in &evaluation.missed {
-            eprintln!("  missed: <{l}> <{e}>");
+        // The first few of each, enough to look into; the counts say the rest.
+        const SHOWN: usize = 20;
+        for (what, pairs) in [
+            ("not known", &evaluation.wrong),
+            ("missed", &evaluation.missed),
+        ] {
+            for (l, e) in pairs.iter().take(SHOWN) {
+                eprintln!("  {what}: <{l}> <{e}>");
+            }
+            if pairs.len() > SHOWN {
+                eprintln!("  ... and {} more {what}", pairs.len() - SHOWN);
+            }
         }
     }
 
