@@ -448,16 +448,21 @@ enum TypeVerdict {
     Unknown,
 }
 
-/// FNV-1a, folded to 32 bits: the keys of the index. Collisions only cost a comparison.
+/// FNV-1a, 64 bits: stable across runs and builds (link statement IRIs rest on it).
+pub fn fnv64(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h: u64, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// FNV-1a of the parts (each closed by a separator byte), folded to 32 bits: the keys of the
+/// index. Collisions only cost a comparison.
 fn hash32(parts: &[&[u8]]) -> u32 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for part in parts {
-        for b in *part {
-            h ^= u64::from(*b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
+        for b in part.iter().chain(&[0xff]) {
+            h = (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
         }
-        h ^= 0xff;
-        h = h.wrapping_mul(0x0100_0000_01b3);
     }
     (h ^ (h >> 32)) as u32
 }

@@ -2,7 +2,7 @@
 
 use super::Context;
 use crate::cli::LinkArgs;
-use crate::cmd::load::{expand, parse_error};
+use crate::cmd::load::{expand, load_error, parse_error};
 use crate::link::{
     self, Entities, Entity, Evaluation, Hierarchy, Index, Object, Proposal, Settings, Status,
     Symbols, Vocabulary,
@@ -240,7 +240,13 @@ pub fn run(ctx: &Context, args: LinkArgs) -> Result<()> {
                     "using graph {graph} already in the store (--reload loads '{}' again)",
                     path.display()
                 ));
-                read_graph(&store, graph, &vocabulary, &mut symbols, &mut external)?;
+                read_graph(
+                    &store,
+                    graph.into(),
+                    &vocabulary,
+                    &mut symbols,
+                    &mut external,
+                )?;
             } else {
                 load_file(
                     ctx,
@@ -254,7 +260,13 @@ pub fn run(ctx: &Context, args: LinkArgs) -> Result<()> {
             }
         }
         Source::Graph(graph) => {
-            read_graph(&store, graph, &vocabulary, &mut symbols, &mut external)?;
+            read_graph(
+                &store,
+                graph.into(),
+                &vocabulary,
+                &mut symbols,
+                &mut external,
+            )?;
         }
         Source::Endpoint(url) => {
             let classes = class.as_ref().map(|c| {
@@ -289,24 +301,13 @@ pub fn run(ctx: &Context, args: LinkArgs) -> Result<()> {
         .iter()
         .filter(|g| is_local(g, external_graph.as_ref(), &locals_only))
     {
-        for property in vocabulary.properties() {
-            for quad in store.quads_for_pattern(
-                None,
-                Some(NamedNodeRef::new_unchecked(property)),
-                None,
-                Some(graph.as_ref()),
-            ) {
-                let quad = quad?;
-                if let NamedOrBlankNode::NamedNode(subject) = &quad.subject {
-                    local.add(
-                        &mut symbols,
-                        subject.as_str(),
-                        property,
-                        to_object(&quad.object),
-                    );
-                }
-            }
-        }
+        read_graph(
+            &store,
+            graph.as_ref(),
+            &vocabulary,
+            &mut symbols,
+            &mut local,
+        )?;
     }
     let all_classes: Vec<u32> = (0..u32::try_from(symbols.classes.len())?).collect();
     hierarchy.close(all_classes);
@@ -442,14 +443,13 @@ fn is_local(graph: &GraphName, external: Option<&NamedNode>, only: &[NamedNode])
                 && !g.as_str().starts_with(LINK_GRAPHS)
                 && !g.as_str().starts_with(&format!("{GRAPH}ontology/"))
         }
-        GraphName::DefaultGraph => only.is_empty(),
-        GraphName::BlankNode(_) => only.is_empty(),
+        GraphName::DefaultGraph | GraphName::BlankNode(_) => only.is_empty(),
     }
 }
 
 fn read_graph(
     store: &Store,
-    graph: &NamedNode,
+    graph: GraphNameRef<'_>,
     vocabulary: &Vocabulary,
     symbols: &mut Symbols,
     into: &mut Entities,
@@ -459,7 +459,7 @@ fn read_graph(
             None,
             Some(NamedNodeRef::new_unchecked(property)),
             None,
-            Some(GraphNameRef::NamedNode(graph.as_ref())),
+            Some(graph),
         ) {
             let quad = quad?;
             if let NamedOrBlankNode::NamedNode(s) = &quad.subject {
@@ -508,10 +508,7 @@ fn load_file(
     });
     loader
         .load_ok_quads::<RdfParseError, LoaderError>(quads)
-        .map_err(|e| match e {
-            LoaderError::Parsing(e) => parse_error(&name, e, "nothing was loaded"),
-            other => anyhow!("{name}: {other} (nothing was loaded)"),
-        })?;
+        .map_err(|e| load_error(&name, e))?;
     if replace {
         store.clear_graph(graph)?;
     }
@@ -726,7 +723,7 @@ fn apply(
     for p in proposals.iter().filter(|p| p.status == Status::Accepted) {
         let local = node(locals[p.local].iri.to_string());
         let external = node(index.entities[p.external].iri.to_string());
-        let id = fnv64(&format!("{local}\t{relation}\t{external}"));
+        let id = link::fnv64(format!("{local}\t{relation}\t{external}").as_bytes());
         let statement = node(format!("{MSSR}link/{id:016x}"));
         stale.push(statement.clone());
         quads.extend([
@@ -799,12 +796,6 @@ fn apply(
         .commit()
         .context("cannot write the links; the store is unchanged")?;
     Ok(written)
-}
-
-fn fnv64(text: &str) -> u64 {
-    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h: u64, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    })
 }
 
 /// Known links: a CSV file of two columns, or an RDF file of owl:sameAs / skos:exactMatch.

@@ -190,7 +190,7 @@ pub fn file_url(path: &Path) -> Result<String> {
 }
 
 /// `file:line:column: message` for a syntax error, `file: message` otherwise.
-fn load_error(name: &str, error: LoaderError) -> anyhow::Error {
+pub fn load_error(name: &str, error: LoaderError) -> anyhow::Error {
     match error {
         LoaderError::Parsing(e) => parse_error(name, e, "nothing was loaded"),
         other => anyhow!("{name}: {other} (nothing was loaded)"),
