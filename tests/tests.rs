@@ -15,3 +15,4 @@ mod serve;
 mod stats;
 mod store;
 mod update;
+mod with_deps;
