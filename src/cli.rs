@@ -386,9 +386,16 @@ pub struct ServeArgs {
         default_value = "127.0.0.1:7878"
     )]
     pub bind: Vec<String>,
-    /// Cancel a query still running after this many seconds (0: never)
+    /// Cancel a query still running after this many seconds (0: never); one that runs past it
+    /// before its first results answers 503, one cut later ends its response as failed
     #[arg(long, value_name = "SECS", default_value_t = 60)]
     pub timeout: u64,
+    /// Evaluate at most this many queries at once; more answer 503 with Retry-After
+    #[arg(long, value_name = "N", default_value_t = 32, value_parser = clap::value_parser!(u64).range(1..=4096))]
+    pub max_queries: u64,
+    /// Keep at most this many client connections open; more wait to be accepted
+    #[arg(long, value_name = "N", default_value_t = 256, value_parser = clap::value_parser!(u64).range(1..=65536))]
+    pub max_connections: u64,
 }
 
 /// Print a shell completion script to standard output.

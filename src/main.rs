@@ -7,7 +7,19 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match mss_kg::cmd::run(cli) {
+    // Commands run on a thread whose stack is sized for the deepest query the limits allow
+    // (issue #20: a deep query once overflowed the main thread's stack and aborted).
+    let command = std::thread::Builder::new()
+        .name("mss-kg".into())
+        .stack_size(mss_kg::sparql::limits::STACK_SIZE)
+        .spawn(move || mss_kg::cmd::run(cli))
+        .expect("the command thread starts")
+        .join();
+    let result = match command {
+        Ok(result) => result,
+        Err(panic) => std::panic::resume_unwind(panic),
+    };
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             let broken_pipe = error.chain().any(|cause| {

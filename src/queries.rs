@@ -10,7 +10,6 @@ use crate::bundle;
 use crate::prefixes;
 use anyhow::{Context, Result, anyhow, bail};
 use oxigraph::model::{Literal, NamedNode, Term, Variable};
-use oxigraph::sparql::PreparedSparqlQuery;
 use spargebra::algebra::GraphPattern;
 use spargebra::term::GroundTerm;
 use std::collections::BTreeMap;
@@ -541,7 +540,7 @@ impl SavedQuery {
     /// `VALUES (?p ...) { (value ...) }` ended its WHERE clause, inside its FILTERs and BINDs.
     /// (Oxigraph's own pre-binding, SPARQL-dev SEP-0007, needs the variable in the result, and
     /// its optimizer then takes `BOUND(?p)` for false.)
-    pub fn prepare(&self, given: &[(String, String)], union: bool) -> Result<PreparedSparqlQuery> {
+    pub fn algebra(&self, given: &[(String, String)]) -> Result<spargebra::Query> {
         let bindings = self.bindings(given)?;
         let source = match &self.origin {
             Origin::Bundled => format!("queries/{}.rq", self.name),
@@ -562,7 +561,7 @@ impl SavedQuery {
             bind_services(pattern, &variables, &row);
             join_values(pattern, variables, row);
         }
-        Ok(crate::sparql::prepare_algebra(query, union))
+        Ok(query)
     }
 }
 

@@ -216,3 +216,173 @@ fn a_federated_saved_query_answers_as_its_local_copy() {
         .fails();
     assert!(run.stderr.contains("Connection refused"), "{run:?}");
 }
+
+/// Issue #20: a thread per query slept for the whole timeout, so 16 clients querying as fast as
+/// they could left thousands of threads and the server aborted. Now 2,000 requests over 16
+/// keep-alive connections, with the default timeout, all answer, with a bounded thread count.
+#[test]
+fn survives_load_with_a_bounded_thread_count() {
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    let wd = Workdir::new();
+    wd.run(&["stats"]).ok();
+    let mut server = Server::start(&wd, &wd.store());
+    let query = "SELECT ?s ?l WHERE { ?s rdfs:label ?l } LIMIT 10";
+    let done = AtomicBool::new(false);
+    let most = AtomicUsize::new(0);
+    let ok = AtomicUsize::new(0);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..16)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut http = server.connect();
+                    for _ in 0..125 {
+                        let reply = http.query(query, "text/csv");
+                        assert_eq!(reply.status, 200, "{reply:?}");
+                        assert_eq!(reply.text().lines().count(), 11, "{reply:?}");
+                        ok.fetch_add(1, Ordering::Relaxed);
+                    }
+                })
+            })
+            .collect();
+        scope.spawn(|| {
+            while !done.load(Ordering::Relaxed) {
+                most.fetch_max(server.threads(), Ordering::Relaxed);
+                std::thread::sleep(std::time::Duration::from_millis(2));
+            }
+        });
+        for worker in workers {
+            worker.join().unwrap();
+        }
+        done.store(true, Ordering::Relaxed);
+    });
+    assert_eq!(ok.load(Ordering::Relaxed), 2_000);
+    // 16 connections, at most 16 queries, the listener, the watchdog, RocksDB's own threads.
+    let most = most.load(Ordering::Relaxed);
+    assert!(most > 0 && most < 80, "{most} threads at the peak");
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    assert!(server.threads() < 80, "{} threads after", server.threads());
+    assert!(server.alive());
+}
+
+/// Issue #20: each of these killed the server with a stack overflow. Now each is a 400 with a
+/// message, and the server answers afterwards; the deepest queries the limits allow answer.
+#[test]
+fn hostile_queries_are_refused_and_the_server_lives() {
+    let wd = Workdir::new();
+    wd.run(&["stats"]).ok();
+    let mut server = Server::start(&wd, &wd.store());
+    let mut http = server.connect();
+    for (what, query) in crate::limits::hostile_queries() {
+        let reply = http.post_query(&query, "text/csv");
+        assert_eq!(reply.status, 400, "{what}: {reply:?}");
+        assert!(reply.text().contains("Limits"), "{what}: {reply:?}");
+        assert!(server.alive(), "{what} killed the server");
+    }
+    for (what, query) in crate::limits::deep_queries() {
+        let reply = http.post_query(&query, "text/csv");
+        assert_eq!(reply.status, 200, "{what}: {reply:?}");
+        assert!(reply.body.is_ok(), "{what}: {reply:?}");
+    }
+    let reply = http.query(
+        "ASK { mssr:kenya ?p ?o }",
+        "application/sparql-results+json",
+    );
+    assert_eq!(
+        (reply.status, reply.text()),
+        (200, r#"{"head":{},"boolean":true}"#)
+    );
+}
+
+/// Issue #20: a query cut by the timeout answered 200 with part of its rows and a clean end.
+/// Now a timeout before the first batch is a 503; one after it ends the response as failed, for
+/// this client, for Python's urllib and for curl.
+#[test]
+fn a_query_past_its_timeout_never_looks_complete() {
+    let wd = Workdir::new();
+    wd.run(&["stats"]).ok();
+    let server = Server::start_with(&wd, &wd.store(), &["--timeout", "1"]);
+    let mut http = server.connect();
+
+    // Early: an aggregate over billions of solutions has no row to send before the timeout.
+    let early = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }";
+    let reply = http.query(early, "text/csv");
+    assert_eq!(reply.status, 503, "{reply:?}");
+    assert!(reply.text().contains("timeout of 1 s"), "{reply:?}");
+    assert_eq!(reply.header("retry-after"), Some("1"));
+
+    // Late: rows stream at once, then the timeout cuts them.
+    let late = "SELECT * { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }";
+    let reply = http.query(late, "text/csv");
+    assert_eq!(reply.status, 200);
+    let error = reply
+        .body
+        .expect_err("a cut body must not read as complete");
+    assert!(error.contains("without its last chunk"), "{error}");
+
+    let url = format!("{}?query={}", server.url, encode(late));
+    let python = std::process::Command::new("python3")
+        .args([
+            "-c",
+            "import sys, urllib.request\n\
+             r = urllib.request.urlopen(urllib.request.Request(sys.argv[1], headers={'Accept': 'text/csv'}))\n\
+             r.read()\n",
+            &url,
+        ])
+        .output()
+        .unwrap();
+    assert!(!python.status.success(), "urllib read a cut body as whole");
+    let stderr = String::from_utf8_lossy(&python.stderr);
+    assert!(stderr.contains("IncompleteRead"), "{stderr}");
+
+    let curl = std::process::Command::new("curl")
+        .args(["-sS", "-o", "/dev/null", "-H", "Accept: text/csv", &url])
+        .output()
+        .unwrap();
+    assert!(!curl.status.success(), "curl read a cut body as whole");
+    // 18: "Partial file. Only a part of the file was transferred."
+    assert_eq!(curl.status.code(), Some(18), "{curl:?}");
+}
+
+/// Past `--max-queries`, a query answers 503 with Retry-After; service resumes when a place frees.
+#[test]
+fn past_the_bound_of_queries_in_flight_is_a_503() {
+    let wd = Workdir::new();
+    wd.run(&["stats"]).ok();
+    let server = Server::start_with(&wd, &wd.store(), &["--max-queries", "2", "--timeout", "3"]);
+    let slow = format!(
+        "{}?query={}",
+        "/query",
+        encode("SELECT * { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }")
+    );
+    // Two clients start a long answer and do not read it: each holds a place.
+    let mut holders = Vec::new();
+    for _ in 0..2 {
+        use std::io::Write;
+        let mut stream = std::net::TcpStream::connect(&server.address).unwrap();
+        write!(
+            stream,
+            "GET {slow} HTTP/1.1\r\nHost: localhost\r\nAccept: text/csv\r\n\r\n"
+        )
+        .unwrap();
+        holders.push(stream);
+    }
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let mut http = server.connect();
+    let reply = http.query("ASK {}", "application/sparql-results+json");
+    assert_eq!(reply.status, 503, "{reply:?}");
+    assert_eq!(reply.header("retry-after"), Some("1"));
+    assert!(reply.text().contains("too many queries"), "{reply:?}");
+    drop(holders);
+    // The held queries end (their clients are gone, or their time is up): service resumes.
+    let mut answered = false;
+    for _ in 0..100 {
+        let reply = http.query("ASK {}", "application/sparql-results+json");
+        if reply.status == 200 {
+            answered = true;
+            break;
+        }
+        assert_eq!(reply.status, 503);
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert!(answered, "service did not resume");
+}

@@ -6,6 +6,7 @@ mod cli;
 mod data;
 mod describe;
 mod export;
+mod limits;
 mod link;
 mod load;
 mod queries;

@@ -166,15 +166,24 @@ pub fn free_port() -> u16 {
 pub struct Server {
     child: Child,
     pub url: String,
+    /// HOST:PORT
+    pub address: String,
 }
 
 impl Server {
     /// Serves `store` and waits until it answers.
     pub fn start(wd: &Workdir, store: &Path) -> Self {
+        Self::start_with(wd, store, &[])
+    }
+
+    /// Serves `store` with more `serve` options.
+    pub fn start_with(wd: &Workdir, store: &Path, options: &[&str]) -> Self {
         let port = free_port();
         let bind = format!("127.0.0.1:{port}");
+        let mut args = vec!["--store", store.to_str().unwrap(), "serve", "--bind", &bind];
+        args.extend_from_slice(options);
         let child = wd
-            .command(&["--store", store.to_str().unwrap(), "serve", "--bind", &bind])
+            .command(&args)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -183,6 +192,7 @@ impl Server {
         let mut server = Self {
             child,
             url: format!("http://{bind}/query"),
+            address: bind.clone(),
         };
         for _ in 0..200 {
             if std::net::TcpStream::connect(&bind).is_ok() {
@@ -194,6 +204,167 @@ impl Server {
             std::thread::sleep(std::time::Duration::from_millis(50));
         }
         panic!("mss-kg serve did not listen on {bind}");
+    }
+}
+
+impl Server {
+    /// Whether the process is still running.
+    pub fn alive(&mut self) -> bool {
+        self.child.try_wait().unwrap().is_none()
+    }
+
+    /// How many threads the process has now.
+    pub fn threads(&self) -> usize {
+        std::fs::read_dir(format!("/proc/{}/task", self.child.id()))
+            .map(|d| d.count())
+            .unwrap_or(0)
+    }
+
+    /// A keep-alive connection to the server.
+    pub fn connect(&self) -> Http {
+        Http::connect(&self.address)
+    }
+}
+
+/// A minimal HTTP/1.1 client on one keep-alive connection, strict about the end of a body: a
+/// chunked body that stops before its last chunk is an error, as a careful client sees it.
+pub struct Http {
+    reader: std::io::BufReader<std::net::TcpStream>,
+}
+
+/// One response: its status, headers (names lower-cased) and body, or why the body is incomplete.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Result<String, String>,
+}
+
+impl Reply {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The body, which must be complete.
+    #[track_caller]
+    pub fn text(&self) -> &str {
+        self.body.as_deref().expect("a complete body")
+    }
+}
+
+impl Http {
+    pub fn connect(address: &str) -> Self {
+        let stream = std::net::TcpStream::connect(address).unwrap();
+        stream
+            .set_read_timeout(Some(std::time::Duration::from_secs(120)))
+            .unwrap();
+        Self {
+            reader: std::io::BufReader::new(stream),
+        }
+    }
+
+    /// `GET /query?query=...` with an Accept header.
+    pub fn query(&mut self, query: &str, accept: &str) -> Reply {
+        let encoded: String = form_urlencoded::byte_serialize(query.as_bytes()).collect();
+        self.get(&format!("/query?query={encoded}"), accept)
+    }
+
+    pub fn get(&mut self, target: &str, accept: &str) -> Reply {
+        use std::io::Write;
+        let request =
+            format!("GET {target} HTTP/1.1\r\nHost: localhost\r\nAccept: {accept}\r\n\r\n");
+        self.reader.get_mut().write_all(request.as_bytes()).unwrap();
+        self.read_reply()
+    }
+
+    /// `POST /query` with the query as the body.
+    pub fn post_query(&mut self, query: &str, accept: &str) -> Reply {
+        use std::io::Write;
+        let request = format!(
+            "POST /query HTTP/1.1\r\nHost: localhost\r\nAccept: {accept}\r\nContent-Type: application/sparql-query\r\nContent-Length: {}\r\n\r\n{query}",
+            query.len()
+        );
+        self.reader.get_mut().write_all(request.as_bytes()).unwrap();
+        self.read_reply()
+    }
+
+    fn line(&mut self) -> Option<String> {
+        use std::io::BufRead;
+        let mut line = String::new();
+        match self.reader.read_line(&mut line) {
+            Ok(0) | Err(_) => None,
+            Ok(_) => Some(line.trim_end_matches(['\r', '\n']).to_owned()),
+        }
+    }
+
+    fn read_reply(&mut self) -> Reply {
+        use std::io::Read;
+        let status_line = self.line().expect("a status line");
+        let status = status_line
+            .split(' ')
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_else(|| panic!("bad status line '{status_line}'"));
+        let mut headers = Vec::new();
+        while let Some(line) = self.line() {
+            if line.is_empty() {
+                break;
+            }
+            let (name, value) = line.split_once(':').unwrap();
+            headers.push((name.trim().to_ascii_lowercase(), value.trim().to_owned()));
+        }
+        let find = |name: &str| {
+            headers
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, v): &(String, String)| v.clone())
+        };
+        let body = if let Some(length) = find("content-length") {
+            let mut body = vec![0; length.parse().unwrap()];
+            self.reader
+                .read_exact(&mut body)
+                .map(|()| String::from_utf8_lossy(&body).into_owned())
+                .map_err(|e| format!("body cut short: {e}"))
+        } else if find("transfer-encoding").as_deref() == Some("chunked") {
+            let mut body = Vec::new();
+            loop {
+                let Some(size) = self.line() else {
+                    break Err(format!(
+                        "chunked body ended without its last chunk after {} bytes",
+                        body.len()
+                    ));
+                };
+                let Ok(size) = usize::from_str_radix(size.trim(), 16) else {
+                    break Err(format!("bad chunk size '{size}'"));
+                };
+                if size == 0 {
+                    // Trailers, then the blank line that ends the body.
+                    while let Some(line) = self.line() {
+                        if line.is_empty() {
+                            break;
+                        }
+                    }
+                    break Ok(String::from_utf8_lossy(&body).into_owned());
+                }
+                let mut chunk = vec![0; size + 2];
+                if self.reader.read_exact(&mut chunk).is_err() {
+                    break Err(format!("chunk cut short after {} bytes", body.len()));
+                }
+                body.extend_from_slice(&chunk[..size]);
+            }
+        } else {
+            let mut body = Vec::new();
+            let _ = self.reader.read_to_end(&mut body);
+            Ok(String::from_utf8_lossy(&body).into_owned())
+        };
+        Reply {
+            status,
+            headers,
+            body,
+        }
     }
 }
 

@@ -6,6 +6,7 @@ use super::load::{self, Input};
 use crate::cli::ExportArgs;
 use crate::prefixes::{self, PrefixMap};
 use crate::pretty::{self, Doc};
+use crate::sparql::Dataset;
 use crate::store::{self, Access, OpenStore};
 use crate::{format, queries, sparql};
 use anyhow::{Context as _, Result, anyhow, bail};
@@ -108,12 +109,12 @@ fn store_quads<'a>(ctx: &Context, args: &ExportArgs, store: &'a OpenStore) -> Re
     let prepared = if let Some(name) = &args.query {
         let saved = queries::find(ctx.queries.as_deref(), name)?;
         Some((
-            saved.prepare(&args.params, true)?,
+            sparql::prepare(saved.algebra(&args.params)?, Dataset::Union, None),
             format!("saved query '{name}'"),
         ))
     } else if let Some(text) = &args.sparql {
         Some((
-            sparql::parse_query(text, "--sparql", true)?,
+            sparql::parse_query(text, "--sparql", Dataset::Union, None)?,
             "--sparql".to_owned(),
         ))
     } else {

@@ -597,7 +597,7 @@ fn fetch_endpoint(
         anyhow!("cannot query the SPARQL endpoint {url}: {error} (nothing was written)")
     };
     let empty = Store::new()?;
-    let results = crate::sparql::prepare_algebra(query, false)
+    let results = crate::sparql::prepare(query, crate::sparql::Dataset::Store, None)
         .on_store(&empty)
         .execute()
         .map_err(|e| unreachable(&e))?;

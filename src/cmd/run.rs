@@ -4,12 +4,17 @@ use super::Context;
 use crate::cli::RunArgs;
 use crate::output;
 use crate::queries;
+use crate::sparql::{self, Dataset};
 use crate::store::{self, Access};
 use anyhow::{Context as _, Result};
 
 pub fn run(ctx: &Context, args: RunArgs) -> Result<()> {
     let saved = queries::find(ctx.queries.as_deref(), &args.name)?;
-    let prepared = saved.prepare(&args.params, !args.no_union)?;
+    let prepared = sparql::prepare(
+        saved.algebra(&args.params)?,
+        Dataset::union_if(!args.no_union),
+        None,
+    );
     let store = store::open(&ctx.store, Access::Read)?;
     let results = prepared
         .on_store(&store)

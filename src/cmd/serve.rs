@@ -20,11 +20,13 @@ pub fn run(ctx: &Context, args: ServeArgs) -> Result<()> {
         bail!("--bind gives no address to listen on");
     }
     let store = store::open(&ctx.store, Access::Read)?;
-    let endpoint = Endpoint {
-        store: store.store.clone(),
-        timeout: (args.timeout > 0).then(|| Duration::from_secs(args.timeout)),
-    };
-    let server = server::start(endpoint, &addresses)
+    let endpoint = Endpoint::new(
+        store.store.clone(),
+        (args.timeout > 0).then(|| Duration::from_secs(args.timeout)),
+        usize::try_from(args.max_queries).unwrap_or(usize::MAX),
+    );
+    let max_connections = usize::try_from(args.max_connections).unwrap_or(usize::MAX);
+    let server = server::start(endpoint, &addresses, max_connections)
         .with_context(|| format!("cannot listen on {}", args.bind.join(", ")))?;
     for address in &addresses {
         ctx.printer.note(format!(

@@ -39,9 +39,10 @@ pub fn compute(store: &Store) -> Result<Stats> {
 }
 
 fn rows(store: &Store, query: &str, union: bool) -> Result<Vec<Vec<Option<Term>>>> {
-    let QueryResults::Solutions(solutions) = sparql::parse_query(query, "stats", union)?
-        .on_store(store)
-        .execute()?
+    let QueryResults::Solutions(solutions) =
+        sparql::parse_query(query, "stats", sparql::Dataset::union_if(union), None)?
+            .on_store(store)
+            .execute()?
     else {
         unreachable!("a SELECT query")
     };

@@ -1,0 +1,168 @@
+//! Query deadlines: one watchdog thread for the whole process cancels queries past their time.
+//!
+//! Issue #20: `serve` once spawned a thread per query that slept for the whole timeout, so a burst
+//! of fast queries left thousands of sleeping threads and the process aborted. Here a query
+//! registers its deadline in one ordered map and gets a [`Deadline`] guard; dropping the guard
+//! (the query finished) removes the entry, so the map holds only queries still running, and the
+//! one thread sleeps until the earliest deadline.
+
+use oxigraph::sparql::CancellationToken;
+use std::collections::BTreeMap;
+use std::sync::{Arc, Condvar, Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+#[derive(Default)]
+struct State {
+    /// Running queries by deadline (and a sequence number, to keep equal deadlines apart).
+    pending: BTreeMap<(Instant, u64), CancellationToken>,
+    next: u64,
+}
+
+struct Watchdog {
+    state: Mutex<State>,
+    wake: Condvar,
+}
+
+fn watchdog() -> &'static Arc<Watchdog> {
+    static WATCHDOG: OnceLock<Arc<Watchdog>> = OnceLock::new();
+    WATCHDOG.get_or_init(|| {
+        let watchdog = Arc::new(Watchdog {
+            state: Mutex::new(State::default()),
+            wake: Condvar::new(),
+        });
+        let shared = Arc::clone(&watchdog);
+        std::thread::Builder::new()
+            .name("mss-kg query watchdog".into())
+            .stack_size(64 * 1024)
+            .spawn(move || shared.run())
+            .expect("the query watchdog thread starts");
+        watchdog
+    })
+}
+
+impl Watchdog {
+    fn run(&self) {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        loop {
+            let now = Instant::now();
+            while let Some(entry) = state.pending.first_entry() {
+                if entry.key().0 > now {
+                    break;
+                }
+                entry.remove().cancel();
+            }
+            state = match state.pending.keys().next().map(|(at, _)| *at) {
+                Some(at) => {
+                    self.wake
+                        .wait_timeout(state, at.saturating_duration_since(now))
+                        .unwrap_or_else(|e| e.into_inner())
+                        .0
+                }
+                None => self.wake.wait(state).unwrap_or_else(|e| e.into_inner()),
+            };
+        }
+    }
+}
+
+/// A query's time limit: its token is cancelled when the time is up, unless the guard is dropped
+/// first. Evaluation checks the token for every quad it reads, so a cancelled query stops with
+/// "The SPARQL operation has been cancelled" within a few microseconds of work.
+pub struct Deadline {
+    token: CancellationToken,
+    key: Option<(Instant, u64)>,
+    timeout: Option<Duration>,
+}
+
+impl Deadline {
+    /// A deadline `timeout` from now; `None` never expires.
+    pub fn after(timeout: Option<Duration>) -> Self {
+        let token = CancellationToken::new();
+        let Some(timeout) = timeout else {
+            return Self {
+                token,
+                key: None,
+                timeout,
+            };
+        };
+        let at = Instant::now() + timeout;
+        let watchdog = watchdog();
+        let mut state = watchdog.state.lock().unwrap_or_else(|e| e.into_inner());
+        let key = (at, state.next);
+        state.next += 1;
+        let earliest = state.pending.keys().next().is_none_or(|k| key < *k);
+        state.pending.insert(key, token.clone());
+        drop(state);
+        if earliest {
+            watchdog.wake.notify_one();
+        }
+        Self {
+            token,
+            key: Some(key),
+            timeout: Some(timeout),
+        }
+    }
+
+    /// The token to give the evaluator.
+    pub fn token(&self) -> CancellationToken {
+        self.token.clone()
+    }
+
+    /// The time limit, for messages.
+    pub fn timeout(&self) -> Option<Duration> {
+        self.timeout
+    }
+
+    /// Whether the time is up (the token was cancelled).
+    pub fn expired(&self) -> bool {
+        self.key.is_some() && self.token.is_cancelled()
+    }
+}
+
+impl Drop for Deadline {
+    fn drop(&mut self) {
+        if let Some(key) = self.key {
+            let mut state = watchdog().state.lock().unwrap_or_else(|e| e.into_inner());
+            state.pending.remove(&key);
+        }
+    }
+}
+
+/// How many deadlines are registered (queries running with a time limit), for tests.
+pub fn pending() -> usize {
+    watchdog()
+        .state
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .pending
+        .len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cancels_only_what_runs_past_its_time() {
+        let quick = Deadline::after(Some(Duration::from_millis(30)));
+        let slow = Deadline::after(Some(Duration::from_secs(3600)));
+        let none = Deadline::after(None);
+        std::thread::sleep(Duration::from_millis(200));
+        assert!(quick.expired());
+        assert!(!slow.expired());
+        assert!(!none.expired());
+        let token = slow.token();
+        drop(slow);
+        std::thread::sleep(Duration::from_millis(50));
+        assert!(!token.is_cancelled(), "a finished query is never cancelled");
+    }
+
+    #[test]
+    fn finished_queries_leave_nothing_behind() {
+        let before = pending();
+        for _ in 0..10_000 {
+            let _d = Deadline::after(Some(Duration::from_secs(60)));
+        }
+        // (Other tests may hold a few deadlines meanwhile.)
+        assert!(pending() < before + 10, "every guard removed its deadline");
+    }
+}
