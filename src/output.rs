@@ -96,7 +96,7 @@ pub fn write_results(
                 })?,
             };
             let mut serializer = rdf_serializer(format).for_writer(&mut out);
-            for triple in triples {
+            for triple in crate::sparql::distinct_triples(triples) {
                 serializer.serialize_triple(&triple?)?;
             }
             serializer.finish()?;

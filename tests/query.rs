@@ -105,11 +105,21 @@ fn ask_and_construct() {
 #[test]
 fn default_graph_is_the_union_unless_no_union() {
     let wd = Workdir::new();
-    // A fact reported by two sources sits in both graphs: the union holds it twice.
+    // A fact reported by two sources sits in both graphs; the union, a set, holds it once
+    // (issue #21: Oxigraph's union listed it once per graph).
     assert_eq!(
         wd.select(&["query", "SELECT ?s WHERE { ?s a mss:Deployment }"])
             .len(),
-        4
+        3
+    );
+    assert_eq!(
+        wd.select(&[
+            "query",
+            "SELECT ?s WHERE { GRAPH ?g { ?s a mss:Deployment } }"
+        ])
+        .len(),
+        4,
+        "GRAPH ?g still sees each copy"
     );
     let q = "SELECT DISTINCT ?s WHERE { ?s a mss:Deployment }";
     assert_eq!(wd.select(&["query", q]).len(), 3);
@@ -183,4 +193,133 @@ fn missing_query_file() {
     let wd = Workdir::new();
     let run = wd.run(&["query", "--file", "nowhere.rq"]).fails();
     assert!(run.stderr.contains("cannot read 'nowhere.rq'"), "{run:?}");
+}
+
+/// Issue #21: over a default graph made of several graphs (the union, or `FROM g1 FROM g2`), a
+/// triple held by several graphs counted once per graph. The standard's default graph is their
+/// merge, a set: every answer must be the one the same query gives on one graph holding it.
+#[test]
+fn a_merged_default_graph_answers_as_one_graph_holding_the_merge() {
+    let wd = Workdir::new();
+    let shared = "<urn:a> <urn:p> <urn:b> . <urn:b> <urn:q> <urn:c> . <urn:a> <urn:v> 2 .
+                  <urn:b> <urn:p> <urn:c> . <urn:x> <urn:p> _:n . _:n <urn:v> 5 .";
+    let only_one = "<urn:a> <urn:r> <urn:c> . <urn:a> <urn:s> <urn:c> . <urn:c> <urn:v> 3 .";
+    // A blank node label names one node in the whole TriG document, so _:n is the same node,
+    // shared, in every graph here, as a store holds it.
+    let file = wd.write(
+        "graphs.trig",
+        &format!(
+            "<urn:g1> {{ {shared} {only_one} }}\n<urn:g2> {{ {shared} }}\n<urn:merged> {{ {shared} {only_one} }}\n"
+        ),
+    );
+    wd.run(&["load", file.to_str().unwrap()]).ok();
+    let queries = [
+        "SELECT ?s ?p ?o WHERE { ?s ?p ?o }",
+        "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
+        "SELECT (COUNT(*) AS ?n) (SUM(?v) AS ?sum) WHERE { ?s <urn:v> ?v }",
+        "SELECT ?s (COUNT(?o) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?s",
+        "SELECT ?s ?o WHERE { ?s <urn:p>/<urn:q> ?o }",
+        "SELECT ?s ?o WHERE { ?s <urn:p>/<urn:p> ?o }",
+        "SELECT ?s ?o WHERE { ?s (<urn:p>|<urn:r>) ?o }",
+        "SELECT ?s ?o WHERE { ?s (<urn:r>|<urn:s>) ?o }",
+        "SELECT ?s ?o WHERE { ?s <urn:p>/(<urn:q>|<urn:p>) ?o }",
+        "SELECT ?s ?o WHERE { ?s ^(<urn:r>|<urn:s>) ?o }",
+        "SELECT ?s WHERE { ?s (<urn:r>|<urn:s>) [] }",
+        "SELECT ?s ?o WHERE { ?s ^<urn:p> ?o }",
+        "SELECT ?x ?y WHERE { ?x <urn:p>/^<urn:p> ?y }",
+        "SELECT ?s ?o WHERE { ?s <urn:p>+ ?o }",
+        "SELECT ?s ?o WHERE { ?s <urn:p>* ?o }",
+        "SELECT ?s ?o WHERE { ?s <urn:p>? ?o }",
+        "SELECT ?s ?o WHERE { ?s !(<urn:p>) ?o }",
+        "SELECT ?s ?o WHERE { ?s !(<urn:p>|^<urn:q>) ?o }",
+        "SELECT ?s WHERE { ?s <urn:p> [] }",
+        "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p [ <urn:v> ?v ] }",
+        "SELECT (COUNT(DISTINCT *) AS ?n) WHERE { ?s ?p [] }",
+        "SELECT ?s ?v WHERE { ?s <urn:p> ?o OPTIONAL { ?o <urn:v> ?v } }",
+        "SELECT ?s WHERE { ?s ?p ?o MINUS { ?s <urn:r> ?o } }",
+        "SELECT ?s ?n WHERE { ?s <urn:v> ?v { SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c } } }",
+        "SELECT ?s WHERE { ?s <urn:v> ?v FILTER EXISTS { SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o } HAVING (?n = 3) } }",
+        "SELECT ?s ?o WHERE { { ?s <urn:p> ?o } UNION { ?s <urn:q> ?o } }",
+        "ASK { <urn:a> <urn:p> <urn:b> }",
+    ];
+    let sorted = |args: &[&str]| {
+        let mut rows = wd.select(args);
+        rows.sort();
+        rows
+    };
+    for query in queries {
+        let from = |graphs: &str| query.replacen(" WHERE", &format!(" {graphs} WHERE"), 1);
+        let (merged, several) = if query.starts_with("ASK") {
+            (
+                query.replace("ASK", "ASK FROM <urn:merged>"),
+                query.replace("ASK", "ASK FROM <urn:g1> FROM <urn:g2>"),
+            )
+        } else {
+            (
+                from("FROM <urn:merged>"),
+                from("FROM <urn:g1> FROM <urn:g2>"),
+            )
+        };
+        if query.starts_with("ASK") {
+            let answer = |q: &str| wd.run(&["query", q, "--format", "tsv"]).ok().stdout;
+            assert_eq!(answer(&several), answer(&merged), "{query}");
+            continue;
+        }
+        let expected = sorted(&["query", &merged]);
+        assert_eq!(sorted(&["query", &several]), expected, "{query}");
+    }
+    // The same through the union of all graphs: one copy of each triple of g1 and g2.
+    let union = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o FILTER(STRSTARTS(STR(?s), \"urn:\")) }";
+    let one = wd.select(&[
+        "query",
+        &union.replacen(" WHERE", " FROM <urn:merged> WHERE", 1),
+    ]);
+    assert_eq!(wd.select(&["query", union]), one);
+    // CONSTRUCT and DESCRIBE results are graphs: sets too.
+    for query in [
+        "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o FILTER(isIRI(?s) && STRSTARTS(STR(?s), \"urn:\")) }",
+        "DESCRIBE <urn:a>",
+    ] {
+        let run = wd.run(&["query", query, "--format", "nt"]).ok();
+        let lines: Vec<&str> = run.stdout.lines().collect();
+        let distinct: std::collections::BTreeSet<&str> = lines.iter().copied().collect();
+        assert_eq!(lines.len(), distinct.len(), "{query}: {}", run.stdout);
+    }
+    let run = wd
+        .run(&["query", "DESCRIBE <urn:a>", "--format", "nt"])
+        .ok();
+    assert_eq!(run.stdout.lines().count(), 4, "{}", run.stdout);
+}
+
+/// Issue #21's own examples, on the bundled graph.
+#[test]
+fn counts_over_the_union_count_facts_not_sources() {
+    let wd = Workdir::new();
+    let rows = wd.select(&[
+        "query",
+        "SELECT (COUNT(?d) AS ?n) (SUM(?c) AS ?officers) WHERE { ?d a mss:Deployment ; mss:personnelCount ?c }",
+    ]);
+    assert_eq!(
+        (rows[0]["n"].as_str(), rows[0]["officers"].as_str()),
+        ("3", "761")
+    );
+    let all = wd.select(&["query", "SELECT (COUNT(*) AS ?all) WHERE { ?s ?p ?o }"]);
+    let distinct = wd.select(&[
+        "query",
+        "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }",
+    ]);
+    assert_eq!(all[0]["all"], distinct[0]["n"]);
+    let copies = wd.select(&[
+        "query",
+        "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
+    ]);
+    assert!(
+        copies[0]["n"].parse::<u64>().unwrap() > all[0]["all"].parse::<u64>().unwrap(),
+        "facts reported twice are in two graphs"
+    );
+    let held = wd.select(&[
+        "query",
+        "SELECT ?o WHERE { mssr:godfrey-otunge org:holds ?o }",
+    ]);
+    assert_eq!(held.len(), 1, "{held:?}");
 }

@@ -208,7 +208,10 @@ fn curl_that_is_not_curl() {
     let wd = Workdir::new();
     let path = fake_bin(
         &wd,
-        &[("curl", "echo 'curl 8.0.0 (x86_64)'; echo 'Protocols: file ftp'")],
+        &[(
+            "curl",
+            "echo 'curl 8.0.0 (x86_64)'; echo 'Protocols: file ftp'",
+        )],
     );
     let out = test_check(&wd, &[("PATH", &path)]);
     assert!(out.contains("missing curl"), "{out}");

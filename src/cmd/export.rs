@@ -130,7 +130,7 @@ fn store_quads<'a>(ctx: &Context, args: &ExportArgs, store: &'a OpenStore) -> Re
                 "{what} is not a CONSTRUCT or DESCRIBE query: export writes graphs (use `query` or `run` for a table)"
             );
         };
-        return Ok(Box::new(triples.map(|t| {
+        return Ok(Box::new(sparql::distinct_triples(triples).map(|t| {
             t.map(|t| t.in_graph(GraphName::DefaultGraph))
                 .map_err(anyhow::Error::from)
         })));

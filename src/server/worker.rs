@@ -327,7 +327,7 @@ fn evaluate(job: Job, out: &mut Out) -> Result<(), Stop> {
         (QueryResults::Graph(triples), _, Some(format)) => {
             out.media_type = format.media_type();
             let mut writer = crate::output::rdf_serializer(format).for_writer(out.buffer.clone());
-            for triple in triples {
+            for triple in sparql::distinct_triples(triples) {
                 let triple = triple.map_err(|e| evaluation_error(&e, &deadline))?;
                 check(&deadline)?;
                 writer.serialize_triple(&triple).map_err(io)?;

@@ -1,18 +1,20 @@
 //! Every query and update passes here: the common prefixes declared, the bounds of [`limits`]
-//! checked before anything recurses, a deadline from the one [`watchdog`], and error messages that
-//! say where in the text the error is.
+//! checked before anything recurses, the default graph read as a set ([`merge`]), a deadline from
+//! the one [`watchdog`], and error messages that say where in the text the error is.
 
 pub mod limits;
+pub mod merge;
 pub mod watchdog;
 
 use crate::prefixes;
 use anyhow::{Result, anyhow};
-use oxigraph::model::{GraphName, NamedNode, NamedOrBlankNode};
+use oxigraph::model::{GraphName, NamedNode, NamedOrBlankNode, Triple};
 use oxigraph::sparql::{
     PreparedSparqlQuery, PreparedSparqlUpdate, QueryEvaluationError, SparqlEvaluator,
     SparqlSyntaxError,
 };
-use spargebra::{Query, Update};
+use spargebra::{GraphUpdateOperation, Query, Update};
+use std::collections::HashSet;
 pub use watchdog::Deadline;
 
 /// An evaluator that knows the common prefixes, so queries may omit their declarations, and
@@ -84,8 +86,64 @@ pub fn parse_query(
     Ok(prepare(parse_algebra(text, source)?, dataset, deadline))
 }
 
-/// Prepares a parsed query against `dataset`.
+/// Whether a query reading `dataset` reads a default graph made of several graphs.
+fn reads_several_graphs(query: &Query, dataset: &Dataset) -> bool {
+    let from = match query {
+        Query::Select { dataset, .. }
+        | Query::Construct { dataset, .. }
+        | Query::Describe { dataset, .. }
+        | Query::Ask { dataset, .. } => dataset.as_ref(),
+    };
+    match (dataset, from) {
+        (Dataset::Given { default, named }, _) if !default.is_empty() || !named.is_empty() => {
+            default.len() > 1
+        }
+        (_, Some(from)) => from.default.len() > 1,
+        (Dataset::Union, None) => true,
+        _ => false,
+    }
+}
+
+/// Prepares a parsed query against `dataset`. Where the default graph is made of several graphs,
+/// the query is rewritten to read their merge, a set ([`merge`]); an `ASK` is left as it is, as
+/// existence does not depend on how often a triple is found.
 pub fn prepare(query: Query, dataset: Dataset, deadline: Option<&Deadline>) -> PreparedSparqlQuery {
+    let mut query = query;
+    if reads_several_graphs(&query, &dataset) {
+        let mut fresh = merge::Fresh::default();
+        query = match query {
+            Query::Select {
+                dataset,
+                pattern,
+                base_iri,
+            } => Query::Select {
+                dataset,
+                pattern: merge::as_set(pattern, &mut fresh),
+                base_iri,
+            },
+            Query::Construct {
+                template,
+                dataset,
+                pattern,
+                base_iri,
+            } => Query::Construct {
+                template,
+                dataset,
+                pattern: merge::as_set(pattern, &mut fresh),
+                base_iri,
+            },
+            Query::Describe {
+                dataset,
+                pattern,
+                base_iri,
+            } => Query::Describe {
+                dataset,
+                pattern: merge::as_set(pattern, &mut fresh),
+                base_iri,
+            },
+            ask @ Query::Ask { .. } => ask,
+        };
+    }
     let mut evaluator = evaluator(deadline);
     if limits::query_shape(&query).size > limits::OPTIMIZE_UP_TO {
         evaluator = evaluator.without_optimizations();
@@ -105,7 +163,8 @@ pub fn prepare(query: Query, dataset: Dataset, deadline: Option<&Deadline>) -> P
     prepared
 }
 
-/// Parses a SPARQL Update within the [`limits`].
+/// Parses a SPARQL Update within the [`limits`]; where a `USING` clause makes the default graph
+/// of its `WHERE` several graphs, that pattern reads their merge, as a query's does.
 pub fn parse_update(text: &str, source: &str) -> Result<PreparedSparqlUpdate> {
     Ok(prepare_update(parse_update_algebra(text, source)?, None))
 }
@@ -121,11 +180,46 @@ pub fn parse_update_algebra(text: &str, source: &str) -> Result<Update> {
 
 /// Prepares a parsed update (see [`parse_update`]).
 pub fn prepare_update(update: Update, deadline: Option<&Deadline>) -> PreparedSparqlUpdate {
+    let mut update = update;
+    let mut fresh = merge::Fresh::default();
+    for op in &mut update.operations {
+        if let GraphUpdateOperation::DeleteInsert {
+            using: Some(using),
+            pattern,
+            ..
+        } = op
+            && using.default.len() > 1
+        {
+            let p = std::mem::replace(
+                pattern.as_mut(),
+                spargebra::algebra::GraphPattern::Bgp { patterns: vec![] },
+            );
+            **pattern = merge::as_set(p, &mut fresh);
+        }
+    }
     let mut evaluator = evaluator(deadline);
     if limits::update_shape(&update).size > limits::OPTIMIZE_UP_TO {
         evaluator = evaluator.without_optimizations();
     }
     evaluator.for_update(update)
+}
+
+/// The triples of a `CONSTRUCT` or `DESCRIBE` result, each once: an RDF graph is a set, and
+/// Oxigraph describes a resource by reading the default graph, which yields a copy of each triple
+/// per graph that holds it. Memory is bounded as Oxigraph bounds its own `CONSTRUCT`: past a
+/// million distinct triples the memory of what was written starts afresh.
+pub fn distinct_triples<E>(
+    triples: impl Iterator<Item = Result<Triple, E>>,
+) -> impl Iterator<Item = Result<Triple, E>> {
+    const REMEMBERED: usize = 1 << 20;
+    let mut seen = HashSet::new();
+    triples.filter(move |t| {
+        let Ok(t) = t else { return true };
+        if seen.len() >= REMEMBERED {
+            seen.clear();
+        }
+        seen.insert(t.clone())
+    })
 }
 
 /// Whether an evaluation error is the cancellation a [`Deadline`] causes.
