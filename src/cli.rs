@@ -116,17 +116,28 @@ pub struct QueryArgs {
     pub no_union: bool,
 }
 
-/// Apply a SPARQL Update to the store, atomically.
+/// Apply a SPARQL Update to the store, atomically, and say what it changed.
 ///
 /// The update comes from the argument, from --file, or else from standard input. It is applied
 /// in one transaction: if it fails, the store is unchanged. Common prefixes are declared as for
-/// `query`.
+/// `query`. It prints the triples it deleted and inserted, per graph.
+///
+/// As the standard says, an update reads and writes the store's own default graph unless it
+/// names graphs (GRAPH, WITH, USING). mss-kg keeps its facts in named graphs, one per source, so
+/// `DELETE WHERE { ... }` alone matches nothing; the update then says which graphs its pattern
+/// matches in. Use `GRAPH ?g { ... }` to change every graph that holds a fact, or `--graph` (or
+/// WITH) for one.
 ///
 /// Example: mss-kg update 'INSERT DATA { GRAPH <urn:x:notes> { mssr:mss rdfs:comment "seen" } }'
+/// Example: mss-kg update --graph src:004_dab5f6f63f8bcf4a 'DELETE WHERE { ?d mss:personnelCount ?c }'
 #[derive(Debug, Args)]
 pub struct UpdateArgs {
     #[command(flatten)]
     pub input: SparqlInput,
+    /// Read and write this graph where the update would use the default graph, as if each
+    /// operation began with `WITH <GRAPH>` (an IRI, `<IRI>` or a prefixed name)
+    #[arg(long, value_name = "GRAPH")]
+    pub graph: Option<String>,
 }
 
 /// Where `query` and `update` read their SPARQL: the argument, a file, or standard input.

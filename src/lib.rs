@@ -17,3 +17,4 @@ pub mod queries;
 pub mod server;
 pub mod sparql;
 pub mod store;
+pub mod update;
