@@ -190,7 +190,8 @@ fn deeply_nested_turtle_still_loads() {
     assert_eq!(rows[0]["n"], "100000");
 }
 
-fn w3c_syntax_tests(kind: &str) -> Vec<(String, String)> {
+/// The W3C SPARQL 1.1 syntax tests of a manifest type: (file, text with a BASE line first).
+pub fn w3c_syntax_tests(kind: &str) -> Vec<(String, String)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/w3c/sparql11");
     let store = Store::new().unwrap();
     let mut tests = Vec::new();

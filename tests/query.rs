@@ -323,3 +323,92 @@ fn counts_over_the_union_count_facts_not_sources() {
     ]);
     assert_eq!(held.len(), 1, "{held:?}");
 }
+
+/// The usual causes of a syntax error, with where they are, for `mss-kg query` and `serve`.
+pub const SYNTAX_ERRORS: &[(&str, &str)] = &[
+    (
+        "SELECT * WHERE { ex:a ?p ?o }",
+        "1:18: invalid SPARQL: the prefix 'ex:' is not declared: declare it with PREFIX ex: <...>; declared are dcterms: graph: mss: mssr:",
+    ),
+    (
+        "SELECT * WHERE { ?s schma:name ?o }",
+        "1:21: invalid SPARQL: the prefix 'schma:' is not declared (did you mean 'schema:'?)",
+    ),
+    (
+        "PREFIX ex: <urn:ex:>\nSELECT * WHERE { ex:a ?p ?o . ?s ?p }",
+        "2:36: invalid SPARQL: the triple pattern '?s ?p' has no object",
+    ),
+    (
+        "SELECT * WHERE { ?s rdfs:label ?l ; a }",
+        "1:38: invalid SPARQL: the predicate 'a' after ';' has no object",
+    ),
+    (
+        "SELECT * WHERE { ?s ?p ?o ?a ?b ?c }",
+        "1:27: invalid SPARQL: a '.' is missing before '?a'",
+    ),
+    (
+        "SELECT * WHERE {\n  ?s ?p ?o\n  FILTER(?o > 1\n}",
+        "4:1: invalid SPARQL: '}' here closes the '(' opened at 3:9, which needs ')' first",
+    ),
+    (
+        "SELECT * WHERE { ?s ?p ?o",
+        "1:16: invalid SPARQL: the '{' opened here is never closed (add '}')",
+    ),
+    (
+        "SELECT * WHERE { ?s ?p ?o } }",
+        "1:29: invalid SPARQL: '}' here closes nothing",
+    ),
+];
+
+/// Issue #21: the parser's own words (`expected GRAPH`, `expected OPTIONAL`) hid the cause.
+#[test]
+fn syntax_errors_name_their_cause() {
+    let wd = Workdir::new();
+    for (query, expected) in SYNTAX_ERRORS {
+        let run = wd.run(&["--memory", "query", query]).fails();
+        assert!(
+            run.stderr
+                .starts_with(&format!("mss-kg: <argument>:{expected}")),
+            "{query}: {}",
+            run.stderr
+        );
+    }
+    // Updates too.
+    let run = wd
+        .run(&["update", "INSERT DATA { ex:x ex:y ex:z }"])
+        .fails();
+    assert!(
+        run.stderr.starts_with(
+            "mss-kg: <argument>:1:15: invalid SPARQL: the prefix 'ex:' is not declared"
+        ),
+        "{run:?}"
+    );
+    // A VALUES block holds data, not triples: no false diagnosis; the parser's message stands.
+    let run = wd
+        .run(&[
+            "--memory",
+            "query",
+            "SELECT * WHERE { VALUES ?x { 1 2 } FILTER }",
+        ])
+        .fails();
+    assert!(!run.stderr.contains("no object"), "{run:?}");
+}
+
+/// Every negative W3C SPARQL 1.1 syntax test fails with one line, and no diagnosis crashes.
+#[test]
+fn every_bad_w3c_query_gets_one_line() {
+    let wd = Workdir::new();
+    let mut count = 0;
+    for (kind, command) in [
+        ("NegativeSyntaxTest11", "query"),
+        ("NegativeUpdateSyntaxTest11", "update"),
+    ] {
+        for (path, text) in crate::limits::w3c_syntax_tests(kind) {
+            let run = wd.run_with_stdin(&["--memory", command], &text);
+            assert_eq!(run.code, 1, "{path}: {run:?}");
+            assert_eq!(run.stderr.trim_end().lines().count(), 1, "{path}: {run:?}");
+            count += 1;
+        }
+    }
+    assert!(count > 40, "{count}");
+}

@@ -386,3 +386,20 @@ fn past_the_bound_of_queries_in_flight_is_a_503() {
     }
     assert!(answered, "service did not resume");
 }
+
+/// Issue #21: a syntax error names its cause over HTTP as on the CLI, with a 400.
+#[test]
+fn syntax_errors_name_their_cause_over_http() {
+    let wd = Workdir::new();
+    wd.run(&["stats"]).ok();
+    let server = Server::start(&wd, &wd.store());
+    let mut http = server.connect();
+    for (query, expected) in crate::query::SYNTAX_ERRORS {
+        let reply = http.post_query(query, "application/sparql-results+json");
+        assert_eq!(reply.status, 400, "{query}: {reply:?}");
+        assert!(
+            reply.text().starts_with(&format!("query:{expected}")),
+            "{query}: {reply:?}"
+        );
+    }
+}

@@ -112,7 +112,7 @@ fn brackets(text: &str, mut opened: impl FnMut(usize, usize) -> bool) {
 }
 
 /// The index after a string that starts at `start` (short or long form, with escapes).
-fn skip_string(bytes: &[u8], start: usize, quote: u8) -> usize {
+pub(crate) fn skip_string(bytes: &[u8], start: usize, quote: u8) -> usize {
     let long = bytes.get(start + 1) == Some(&quote) && bytes.get(start + 2) == Some(&quote);
     let mut i = start + if long { 3 } else { 1 };
     while i < bytes.len() {
@@ -136,7 +136,7 @@ fn skip_string(bytes: &[u8], start: usize, quote: u8) -> usize {
 
 /// Where an IRI that starts at `start` ends (after its `>`), if a `<` there opens one: SPARQL's
 /// IRIREF holds no spaces, quotes, braces or `<`, which tells it from the less-than operator.
-fn iri_end(bytes: &[u8], start: usize) -> Option<usize> {
+pub(crate) fn iri_end(bytes: &[u8], start: usize) -> Option<usize> {
     let mut i = start + 1;
     while i < bytes.len() {
         match bytes[i] {

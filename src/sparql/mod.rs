@@ -2,6 +2,7 @@
 //! checked before anything recurses, the default graph read as a set ([`merge`]), a deadline from
 //! the one [`watchdog`], and error messages that say where in the text the error is.
 
+pub mod diagnose;
 pub mod limits;
 pub mod merge;
 pub mod watchdog;
@@ -72,7 +73,7 @@ pub fn parse_algebra(text: &str, source: &str) -> Result<Query> {
     limits::check_text(text, source)?;
     let query = parser()
         .parse_query(text)
-        .map_err(|e| syntax_error(source, &e))?;
+        .map_err(|e| syntax_error(source, text, &e))?;
     limits::check_query(query, source)
 }
 
@@ -174,7 +175,7 @@ pub fn parse_update_algebra(text: &str, source: &str) -> Result<Update> {
     limits::check_text(text, source)?;
     let update = parser()
         .parse_update(text)
-        .map_err(|e| syntax_error(source, &e))?;
+        .map_err(|e| syntax_error(source, text, &e))?;
     limits::check_update(update, source)
 }
 
@@ -227,14 +228,52 @@ pub fn is_cancelled(error: &QueryEvaluationError) -> bool {
     matches!(error, QueryEvaluationError::Cancelled)
 }
 
-/// `source:line:column: invalid SPARQL: expected ...`, from the parser's `error at L:C: ...`.
-fn syntax_error(source: &str, error: &SparqlSyntaxError) -> anyhow::Error {
+/// `source:line:column: invalid SPARQL: ...`: the usual cause when [`diagnose`] finds one,
+/// else what the parser expected where it stopped (its `error at L:C: ...`).
+fn syntax_error(source: &str, text: &str, error: &SparqlSyntaxError) -> anyhow::Error {
     let message = error.to_string();
-    if let Some(rest) = message.strip_prefix("error at ")
-        && let Some((position, detail)) = rest.split_once(": ")
-        && position.split(':').all(|n| n.parse::<u64>().is_ok())
-    {
-        return anyhow!("{source}:{position}: invalid SPARQL: {detail}");
+    let parsed = message.strip_prefix("error at ").and_then(|rest| {
+        let (position, detail) = rest.split_once(": ")?;
+        let (line, column) = position.split_once(':')?;
+        Some((
+            line.parse::<usize>().ok()?,
+            column.parse::<usize>().ok()?,
+            detail,
+        ))
+    });
+    let Some((line, column, detail)) = parsed else {
+        return anyhow!("{source}: invalid SPARQL: {message}");
+    };
+    if let Some(cause) = diagnose::diagnose(text, offset(text, line, column)) {
+        let (line, column) = line_col(text, cause.offset);
+        return anyhow!(
+            "{source}:{line}:{column}: invalid SPARQL: {}",
+            cause.message
+        );
     }
-    anyhow!("{source}: invalid SPARQL: {message}")
+    anyhow!("{source}:{line}:{column}: invalid SPARQL: {detail}")
+}
+
+/// The byte offset of a 1-based line and column (in characters).
+fn offset(text: &str, line: usize, column: usize) -> usize {
+    let start: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
+    text[start.min(text.len())..]
+        .char_indices()
+        .nth(column.saturating_sub(1))
+        .map_or(text.len(), |(i, _)| start + i)
+}
+
+/// The 1-based line and column (in characters) of a byte offset.
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before[before.rfind('\n').map_or(0, |n| n + 1)..]
+        .chars()
+        .count()
+        + 1;
+    (line, column)
 }
