@@ -12,11 +12,20 @@ bench_setup() {
     command -v "${pkg%%:*}" >/dev/null 2>&1 \
       || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${pkg#*:}" >/dev/null
   done
-  echo "== building mss-kg (release) and oxigraph-cli $oxigraph_version (release)" >&2
+  echo "== building mss-kg (release); oxigraph $oxigraph_version's CLI from PyPI" >&2
   scripts/with-deps cargo build --release --quiet
   mss="$CARGO_TARGET_DIR/release/mss-kg"
-  if [[ ! -x "$tools/bin/oxigraph" ]]; then
-    scripts/with-deps cargo install --quiet --locked --root "$tools" --version "$oxigraph_version" oxigraph-cli
+  # The `oxigraph` wheel on PyPI carries the release CLI binary: seconds to install, where
+  # building oxigraph-cli from crates.io takes half an hour on two cores.
+  if [[ ! -x "$tools/venv/bin/oxigraph" ]]; then
+    python3 -m venv "$tools/venv"
+    "$tools/venv/bin/pip" install --quiet "oxigraph==$oxigraph_version"
   fi
-  oxi="$tools/bin/oxigraph"
+  oxi="$tools/venv/bin/oxigraph"
+}
+
+# bench_data TRIPLES: sets $data to the generated Wikidata-shaped N-Triples file of that size.
+bench_data() {
+  data="$work/wikidata-$1.nt"
+  [[ -f "$data" ]] || python3 benches/gen_wikidata.py "$1" "$data"
 }

@@ -26,7 +26,7 @@ mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
 rustc = subprocess.run(["rustc", "--version"], capture_output=True, text=True).stdout.strip()
 print("# Benchmark results\n")
 print(f"Machine: {cpu()}, {os.cpu_count()} cores, {mem:.0f} GiB; {platform.system()} {platform.release()}; {rustc}.")
-print(f"Tools: {mss} (release build), {oxi} (crates.io `oxigraph-cli`, release), {pyoxi} (PyPI).")
+print(f"Tools: {mss} (release build), {oxi} (the CLI of PyPI's `oxigraph` wheel, release), {pyoxi} (PyPI).")
 print("Produced by `benches/run.sh` in one run; hyperfine means ± standard deviation.\n")
 print(f"## Load: {triples:,} Wikidata-shaped N-Triples (`benches/gen_wikidata.py`), fresh store each run\n")
 print("Each tool does the same work: the same triples into the same kind of graph. Oxigraph indexes a")

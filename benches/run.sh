@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmarks mss-kg side by side with its peers, in one run, on this machine:
-#   load:  `mss-kg load` vs `oxigraph load` (oxigraph-cli from crates.io) vs pyoxigraph bulk_load
+#   load:  `mss-kg load` vs `oxigraph load` (the CLI of PyPI's oxigraph wheel) vs pyoxigraph bulk_load
 #          of a generated Wikidata-shaped N-Triples file (1M triples by default);
 #   query: end-to-end latency of a small SELECT, process start to last byte, mss-kg vs
 #          `oxigraph query`, each on the store it loaded.

@@ -526,8 +526,10 @@ fn fill(
 /// The update as if each operation began with `WITH <graph>`: its default graph, read and
 /// written, is `graph`. Quads and patterns that name a graph keep it.
 fn retarget(update: Update, graph: &NamedNode) -> Update {
-    let target = |g: GraphName| match g {
-        GraphName::DefaultGraph => GraphName::NamedNode(graph.clone()),
+    let target_data = |g: spargebra::term::GraphName| match g {
+        spargebra::term::GraphName::DefaultGraph => {
+            spargebra::term::GraphName::NamedNode(graph.clone())
+        }
         other => other,
     };
     let target_pattern = |g: GraphNamePattern| match g {
@@ -546,12 +548,7 @@ fn retarget(update: Update, graph: &NamedNode) -> Update {
                 data: data
                     .into_iter()
                     .map(|q| spargebra::term::Quad {
-                        graph_name: match q.graph_name {
-                            spargebra::term::GraphName::DefaultGraph => {
-                                spargebra::term::GraphName::NamedNode(graph.clone())
-                            }
-                            other => other,
-                        },
+                        graph_name: target_data(q.graph_name),
                         ..q
                     })
                     .collect(),
@@ -560,12 +557,7 @@ fn retarget(update: Update, graph: &NamedNode) -> Update {
                 data: data
                     .into_iter()
                     .map(|q| GroundQuad {
-                        graph_name: match q.graph_name {
-                            spargebra::term::GraphName::DefaultGraph => {
-                                spargebra::term::GraphName::NamedNode(graph.clone())
-                            }
-                            other => other,
-                        },
+                        graph_name: target_data(q.graph_name),
                         ..q
                     })
                     .collect(),
@@ -605,10 +597,7 @@ fn retarget(update: Update, graph: &NamedNode) -> Update {
             } => GraphUpdateOperation::Load {
                 silent,
                 source,
-                destination: match target(sparql_graph(destination)) {
-                    GraphName::NamedNode(n) => spargebra::term::GraphName::NamedNode(n),
-                    _ => spargebra::term::GraphName::DefaultGraph,
-                },
+                destination: target_data(destination),
             },
             GraphUpdateOperation::Clear { silent, graph } => GraphUpdateOperation::Clear {
                 silent,

@@ -50,6 +50,13 @@ fn is_name_byte(b: u8) -> bool {
 fn tokenize(text: &str) -> Vec<Token> {
     let bytes = text.as_bytes();
     let mut tokens = Vec::new();
+    let term = |tokens: &mut Vec<Token>, start, end| {
+        tokens.push(Token {
+            kind: Kind::Term,
+            start,
+            end,
+        });
+    };
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
@@ -74,21 +81,13 @@ fn tokenize(text: &str) -> Vec<Token> {
                         i += 1;
                     }
                 }
-                tokens.push(Token {
-                    kind: Kind::Term,
-                    start,
-                    end: i,
-                });
+                term(&mut tokens, start, i);
                 continue;
             }
             b'<' => {
                 if let Some(end) = super::limits::iri_end(bytes, i) {
                     i = end;
-                    tokens.push(Token {
-                        kind: Kind::Term,
-                        start,
-                        end: i,
-                    });
+                    term(&mut tokens, start, i);
                     continue;
                 }
             }
@@ -97,11 +96,7 @@ fn tokenize(text: &str) -> Vec<Token> {
                 while i < bytes.len() && is_name_byte(bytes[i]) {
                     i += 1;
                 }
-                tokens.push(Token {
-                    kind: Kind::Term,
-                    start,
-                    end: i,
-                });
+                term(&mut tokens, start, i);
                 continue;
             }
             b'_' if bytes.get(i + 1) == Some(&b':') => {
@@ -112,11 +107,7 @@ fn tokenize(text: &str) -> Vec<Token> {
                 while bytes[i - 1] == b'.' {
                     i -= 1;
                 }
-                tokens.push(Token {
-                    kind: Kind::Term,
-                    start,
-                    end: i,
-                });
+                term(&mut tokens, start, i);
                 continue;
             }
             b if b.is_ascii_digit() => {
@@ -129,11 +120,7 @@ fn tokenize(text: &str) -> Vec<Token> {
                 {
                     i += 1;
                 }
-                tokens.push(Token {
-                    kind: Kind::Term,
-                    start,
-                    end: i,
-                });
+                term(&mut tokens, start, i);
                 continue;
             }
             b if is_name_byte(b) || b == b':' => {
@@ -203,16 +190,6 @@ fn tokenize(text: &str) -> Vec<Token> {
     tokens
 }
 
-fn line_col(text: &str, offset: usize) -> String {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let column = before[before.rfind('\n').map_or(0, |n| n + 1)..]
-        .chars()
-        .count()
-        + 1;
-    format!("{line}:{column}")
-}
-
 /// Brackets that do not balance: where the unclosed one opened, or the stray closer.
 fn brackets(text: &str, tokens: &[Token]) -> Option<Cause> {
     let mut open: Vec<(u8, usize)> = Vec::new();
@@ -235,7 +212,10 @@ fn brackets(text: &str, tokens: &[Token]) -> Option<Cause> {
                                 "'{}' here closes the '{}' opened at {}, which needs '{}' first",
                                 c as char,
                                 o as char,
-                                line_col(text, at),
+                                {
+                                    let (line, column) = super::line_col(text, at);
+                                    format!("{line}:{column}")
+                                },
                                 closer(o) as char
                             ),
                         });

@@ -56,7 +56,7 @@ pub fn check_text(text: &str, source: &str) -> Result<()> {
         true
     });
     if let Some(offset) = too_deep {
-        let (line, column) = position(text, offset);
+        let (line, column) = super::line_col(text, offset);
         bail!(
             "{source}:{line}:{column}: the query nests brackets more than {MAX_NESTING} deep, the most mss-kg takes (see \"Limits\" in the README)"
         );
@@ -147,17 +147,6 @@ pub(crate) fn iri_end(bytes: &[u8], start: usize) -> Option<usize> {
         }
     }
     None
-}
-
-/// The 1-based line and column (in characters) of byte `offset`.
-fn position(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset];
-    let line = before.matches('\n').count() + 1;
-    let column = before[before.rfind('\n').map_or(0, |n| n + 1)..]
-        .chars()
-        .count()
-        + 1;
-    (line, column)
 }
 
 /// A node of the algebra, borrowed.

@@ -268,7 +268,7 @@ fn offset(text: &str, line: usize, column: usize) -> usize {
 }
 
 /// The 1-based line and column (in characters) of a byte offset.
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
+pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let before = &text[..offset.min(text.len())];
     let line = before.matches('\n').count() + 1;
     let column = before[before.rfind('\n').map_or(0, |n| n + 1)..]
