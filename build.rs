@@ -3,7 +3,9 @@
 //! Writes `$OUT_DIR/bundled.rs` with one `(path, contents, hash)` entry per file, sorted by path so
 //! the binary is the same whatever order the file system lists them in. The hash (FNV-1a, 64 bits)
 //! lets a store tell whether it holds this binary's version of a file without rehashing it on
-//! every start.
+//! every start. Contents and hash are taken when the crate compiles, from the crate's own folder
+//! (`CARGO_MANIFEST_DIR` then), never from a path fixed here: two clones sharing one target folder
+//! once got each other's files.
 
 use std::fs;
 use std::io::Write;
@@ -27,12 +29,6 @@ fn collect(root: &Path, dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
-    })
-}
-
 fn main() {
     let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap());
     let mut files = Vec::new();
@@ -51,12 +47,9 @@ fn main() {
     writeln!(f, "pub static FILES: &[(&str, &str, u64)] = &[").unwrap();
     for file in &files {
         let rel = file.to_str().unwrap().replace('\\', "/");
-        let path = root.join(file);
-        let hash = fnv1a(&fs::read(&path).unwrap());
         writeln!(
             f,
-            "    ({rel:?}, include_str!({:?}), {hash:#018x}),",
-            path.to_str().unwrap()
+            "    ({rel:?}, include_str!(concat!(env!(\"CARGO_MANIFEST_DIR\"), \"/{rel}\")), crate::hash::fnv64(include_bytes!(concat!(env!(\"CARGO_MANIFEST_DIR\"), \"/{rel}\")))),"
         )
         .unwrap();
     }

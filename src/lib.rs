@@ -7,6 +7,7 @@ pub mod cmd;
 pub mod describe;
 pub mod files;
 pub mod format;
+pub mod hash;
 pub mod link;
 pub mod lock;
 pub mod names;

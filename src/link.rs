@@ -449,11 +449,7 @@ enum TypeVerdict {
 }
 
 /// FNV-1a, 64 bits: stable across runs and builds (link statement IRIs rest on it).
-pub fn fnv64(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h: u64, b| {
-        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
-    })
-}
+pub use crate::hash::fnv64;
 
 /// FNV-1a of the parts (each closed by a separator byte), folded to 32 bits: the keys of the
 /// index. Collisions only cost a comparison.
