@@ -240,6 +240,13 @@ fn a_merged_default_graph_answers_as_one_graph_holding_the_merge() {
         "SELECT ?s ?n WHERE { ?s <urn:v> ?v { SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c } } }",
         "SELECT ?s WHERE { ?s <urn:v> ?v FILTER EXISTS { SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o } HAVING (?n = 3) } }",
         "SELECT ?s ?o WHERE { { ?s <urn:p> ?o } UNION { ?s <urn:q> ?o } }",
+        // DISTINCT and CONSTRUCT answers are sets (mss-kg skips the rewrite for them), unless
+        // something inside counts.
+        "SELECT DISTINCT ?s WHERE { ?s ?p ?o } ORDER BY ?s LIMIT 3",
+        "SELECT DISTINCT ?s ?n WHERE { ?s <urn:v> ?v { SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c } } }",
+        "SELECT DISTINCT ?s WHERE { ?s <urn:v> ?v FILTER EXISTS { SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o } HAVING (?n = 3) } }",
+        "SELECT DISTINCT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
+        "SELECT DISTINCT ?s WHERE { { SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s LIMIT 4 } }",
         "ASK { <urn:a> <urn:p> <urn:b> }",
     ];
     let sorted = |args: &[&str]| {

@@ -67,6 +67,120 @@ fn is_hidden(variable: &Variable) -> bool {
     variable.as_str().starts_with(HIDDEN)
 }
 
+/// Whether a query's answer can depend on how many copies of a triple the default graph yields,
+/// and so needs [`as_set`]. It cannot for an `ASK` (existence), nor for a `SELECT DISTINCT` or
+/// `REDUCED`, a `CONSTRUCT` or a `DESCRIBE` (their results are sets) whose pattern holds nothing
+/// that counts or cuts solutions before that: no `GROUP BY` or aggregate, no sub-select, no
+/// `LIMIT`/`OFFSET` inside. Skipping the rewrite there spares its cost (benches/RESULTS.md).
+pub fn counts_copies(query: &spargebra::Query) -> bool {
+    use spargebra::Query;
+    let pattern = match query {
+        Query::Ask { .. } => return false,
+        Query::Construct { pattern, .. } | Query::Describe { pattern, .. } => pattern,
+        Query::Select { pattern, .. } => {
+            // SELECT DISTINCT ... [ORDER BY] [LIMIT]: Slice? (Distinct|Reduced) Project OrderBy?
+            let mut p = pattern;
+            if let GraphPattern::Slice { inner, .. } = p {
+                p = inner;
+            }
+            match p {
+                GraphPattern::Distinct { inner } | GraphPattern::Reduced { inner } => {
+                    match &**inner {
+                        GraphPattern::Project { inner, .. } => match &**inner {
+                            GraphPattern::OrderBy { inner, .. } => inner,
+                            other => other,
+                        },
+                        _ => return true,
+                    }
+                }
+                _ => return true,
+            }
+        }
+    };
+    counts_inside(pattern)
+}
+
+/// Whether a pattern holds an operator whose result depends on multiplicities.
+fn counts_inside(pattern: &GraphPattern) -> bool {
+    let mut stack = vec![pattern];
+    while let Some(p) = stack.pop() {
+        match p {
+            GraphPattern::Group { .. }
+            | GraphPattern::Slice { .. }
+            | GraphPattern::Project { .. }
+            | GraphPattern::Distinct { .. }
+            | GraphPattern::Reduced { .. } => return true,
+            GraphPattern::Bgp { .. }
+            | GraphPattern::Path { .. }
+            | GraphPattern::Values { .. }
+            | GraphPattern::Service { .. } => {}
+            GraphPattern::LeftJoin {
+                expression: Some(e),
+                ..
+            }
+            | GraphPattern::Filter { expr: e, .. }
+            | GraphPattern::Extend { expression: e, .. }
+                if has_exists(e) =>
+            {
+                // What an EXISTS counts inside is not looked into: assume the worst.
+                return true;
+            }
+            GraphPattern::Join { left, right }
+            | GraphPattern::LeftJoin { left, right, .. }
+            | GraphPattern::Lateral { left, right }
+            | GraphPattern::Union { left, right }
+            | GraphPattern::Minus { left, right } => stack.extend([&**left, &**right]),
+            GraphPattern::OrderBy { expression, .. }
+                if expression.iter().any(|o| match o {
+                    OrderExpression::Asc(e) | OrderExpression::Desc(e) => has_exists(e),
+                }) =>
+            {
+                return true;
+            }
+            GraphPattern::Filter { inner, .. }
+            | GraphPattern::Graph { inner, .. }
+            | GraphPattern::Extend { inner, .. }
+            | GraphPattern::OrderBy { inner, .. } => stack.push(inner),
+        }
+    }
+    false
+}
+
+fn has_exists(expression: &Expression) -> bool {
+    let mut stack = vec![expression];
+    while let Some(e) = stack.pop() {
+        match e {
+            Expression::Exists(_) => return true,
+            Expression::NamedNode(_)
+            | Expression::Literal(_)
+            | Expression::Variable(_)
+            | Expression::Bound(_) => {}
+            Expression::Or(a, b)
+            | Expression::And(a, b)
+            | Expression::Equal(a, b)
+            | Expression::SameTerm(a, b)
+            | Expression::Greater(a, b)
+            | Expression::GreaterOrEqual(a, b)
+            | Expression::Less(a, b)
+            | Expression::LessOrEqual(a, b)
+            | Expression::Add(a, b)
+            | Expression::Subtract(a, b)
+            | Expression::Multiply(a, b)
+            | Expression::Divide(a, b) => stack.extend([&**a, &**b]),
+            Expression::In(a, list) => {
+                stack.push(a);
+                stack.extend(list);
+            }
+            Expression::UnaryPlus(a) | Expression::UnaryMinus(a) | Expression::Not(a) => {
+                stack.push(a);
+            }
+            Expression::If(a, b, c) => stack.extend([&**a, &**b, &**c]),
+            Expression::Coalesce(list) | Expression::FunctionCall(_, list) => stack.extend(list),
+        }
+    }
+    false
+}
+
 /// Rewrites `pattern`, read against a default graph made of several graphs, so that it reads
 /// their merge.
 pub fn as_set(pattern: GraphPattern, fresh: &mut Fresh) -> GraphPattern {

@@ -16,32 +16,45 @@ use oxigraph::sparql::{
 };
 use spargebra::{GraphUpdateOperation, Query, Update};
 use std::collections::HashSet;
+use std::sync::OnceLock;
 pub use watchdog::Deadline;
 
 /// An evaluator that knows the common prefixes, so queries may omit their declarations, and
 /// stops when `deadline` is up.
 pub fn evaluator(deadline: Option<&Deadline>) -> SparqlEvaluator {
-    let mut evaluator = SparqlEvaluator::new();
-    for (prefix, ns) in prefixes::COMMON {
-        evaluator = evaluator
-            .with_prefix(*prefix, *ns)
-            .expect("the common prefixes are valid IRIs");
+    // Declaring the prefixes parses their IRIs: done once, then cloned for each query.
+    static BASE: OnceLock<SparqlEvaluator> = OnceLock::new();
+    let evaluator = BASE
+        .get_or_init(|| {
+            let mut evaluator = SparqlEvaluator::new();
+            for (prefix, ns) in prefixes::COMMON {
+                evaluator = evaluator
+                    .with_prefix(*prefix, *ns)
+                    .expect("the common prefixes are valid IRIs");
+            }
+            // SERVICE calls to other endpoints give up after this.
+            evaluator.with_http_timeout(std::time::Duration::from_secs(120))
+        })
+        .clone();
+    match deadline {
+        Some(deadline) => evaluator.with_cancellation_token(deadline.token()),
+        None => evaluator,
     }
-    if let Some(deadline) = deadline {
-        evaluator = evaluator.with_cancellation_token(deadline.token());
-    }
-    // SERVICE calls to other endpoints give up after this.
-    evaluator.with_http_timeout(std::time::Duration::from_secs(120))
 }
 
 fn parser() -> spargebra::SparqlParser {
-    let mut parser = spargebra::SparqlParser::new();
-    for (prefix, ns) in prefixes::COMMON {
-        parser = parser
-            .with_prefix(*prefix, *ns)
-            .expect("the common prefixes are valid IRIs");
-    }
-    parser
+    static PARSER: OnceLock<spargebra::SparqlParser> = OnceLock::new();
+    PARSER
+        .get_or_init(|| {
+            let mut parser = spargebra::SparqlParser::new();
+            for (prefix, ns) in prefixes::COMMON {
+                parser = parser
+                    .with_prefix(*prefix, *ns)
+                    .expect("the common prefixes are valid IRIs");
+            }
+            parser
+        })
+        .clone()
 }
 
 /// Which graphs make the default graph (and which are named) when a query runs.
@@ -106,11 +119,12 @@ fn reads_several_graphs(query: &Query, dataset: &Dataset) -> bool {
 }
 
 /// Prepares a parsed query against `dataset`. Where the default graph is made of several graphs,
-/// the query is rewritten to read their merge, a set ([`merge`]); an `ASK` is left as it is, as
-/// existence does not depend on how often a triple is found.
+/// the query is rewritten to read their merge, a set ([`merge`]), unless its answer cannot
+/// depend on how often a triple is found ([`merge::counts_copies`]: an `ASK`, a `SELECT
+/// DISTINCT` or a `CONSTRUCT` with no aggregate, sub-select or `LIMIT` inside).
 pub fn prepare(query: Query, dataset: Dataset, deadline: Option<&Deadline>) -> PreparedSparqlQuery {
     let mut query = query;
-    if reads_several_graphs(&query, &dataset) {
+    if reads_several_graphs(&query, &dataset) && merge::counts_copies(&query) {
         let mut fresh = merge::Fresh::default();
         query = match query {
             Query::Select {

@@ -40,6 +40,10 @@ fn watchdog() -> &'static Arc<Watchdog> {
     })
 }
 
+/// The watchdog looks at least this often, so a query need not wake it when it starts: a
+/// deadline is kept to within this (a wake-up per query would cost more than a small query).
+const TICK: Duration = Duration::from_millis(50);
+
 impl Watchdog {
     fn run(&self) {
         let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
@@ -51,15 +55,16 @@ impl Watchdog {
                 }
                 entry.remove().cancel();
             }
-            state = match state.pending.keys().next().map(|(at, _)| *at) {
-                Some(at) => {
-                    self.wake
-                        .wait_timeout(state, at.saturating_duration_since(now))
-                        .unwrap_or_else(|e| e.into_inner())
-                        .0
-                }
-                None => self.wake.wait(state).unwrap_or_else(|e| e.into_inner()),
-            };
+            let next = state
+                .pending
+                .keys()
+                .next()
+                .map_or(TICK, |(at, _)| at.saturating_duration_since(now).min(TICK));
+            state = self
+                .wake
+                .wait_timeout(state, next)
+                .unwrap_or_else(|e| e.into_inner())
+                .0;
         }
     }
 }
@@ -89,12 +94,8 @@ impl Deadline {
         let mut state = watchdog.state.lock().unwrap_or_else(|e| e.into_inner());
         let key = (at, state.next);
         state.next += 1;
-        let earliest = state.pending.keys().next().is_none_or(|k| key < *k);
         state.pending.insert(key, token.clone());
         drop(state);
-        if earliest {
-            watchdog.wake.notify_one();
-        }
         Self {
             token,
             key: Some(key),
