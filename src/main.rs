@@ -7,6 +7,17 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if matches!(cli.command, mss_kg::cli::Command::Serve(_)) {
+        // `serve` evaluates each query on the thread of its connection, which oxhttp starts
+        // with the default stack size: make that size fit the deepest query the limits allow.
+        // SAFETY: no other thread exists yet, so nothing reads the environment meanwhile.
+        unsafe {
+            std::env::set_var(
+                "RUST_MIN_STACK",
+                mss_kg::sparql::limits::STACK_SIZE.to_string(),
+            );
+        }
+    }
     // Commands run on a thread whose stack is sized for the deepest query the limits allow
     // (issue #20: a deep query once overflowed the main thread's stack and aborted).
     let command = std::thread::Builder::new()

@@ -4,17 +4,18 @@
 //! `/sparql`; `default-graph-uri` and `named-graph-uri` as the protocol says, else the union of all
 //! graphs (as a set) as the default graph, as `mss-kg query` has it. Results are chosen by the
 //! `Accept` header (JSON by default for SELECT and ASK, N-Triples for CONSTRUCT and DESCRIBE) and
-//! stream from a [`worker`] thread.
+//! stream, in batches ([`answer`]).
 //!
 //! What one request can take is bounded: connections (`--max-connections`, each a thread of
-//! oxhttp's), queries in flight (`--max-queries`, each a worker; more answer 503 with
+//! oxhttp's, on which its queries run), queries in flight (`--max-queries`; more answer 503 with
 //! `Retry-After`), the request body ([`protocol::MAX_BODY`]), the structure of a query
 //! ([`crate::sparql::limits`]), and its time (`--timeout`, one watchdog thread for all queries).
 
+pub mod answer;
 pub mod protocol;
-pub mod worker;
 
 use crate::sparql::Dataset;
+use answer::{First, Job, Slots};
 use oxhttp::model::header::CONTENT_TYPE;
 use oxhttp::model::{Body, Method, Request, Response, StatusCode};
 use oxigraph::model::NamedNode;
@@ -24,7 +25,6 @@ use std::io;
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::time::Duration;
-use worker::{First, Job, Slots};
 
 /// What the endpoint serves and how.
 #[derive(Clone)]
@@ -161,7 +161,7 @@ impl Endpoint {
             timeout: self.timeout,
         };
         let response = Response::builder();
-        match worker::start(job, slot) {
+        match answer::start(job, slot) {
             First::Error(error) => Err(error),
             First::Whole { media_type, body } => response
                 .header(CONTENT_TYPE, media_type)
