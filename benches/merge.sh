@@ -68,8 +68,8 @@ for i in "${!queries[@]}"; do
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "${names[$i]}" "$work/merge-$i.json" "$pb" "$pn" "$po" "$ab" "$an" >> "$results"
 done
 last=$(( ${#queries[@]} - 1 ))
-count_before="$("$before" --store "$work/m-mss" query "${queries[$last]}" --format csv | tail -n 1)"
-count_now="$("$mss" --store "$work/m-mss" query "${queries[$last]}" --format csv | tail -n 1)"
+count_before="$("$before" --store "$work/m-mss" query "${queries[$last]}" --format csv | tail -n 1 | tr -d '\r')"
+count_now="$("$mss" --store "$work/m-mss" query "${queries[$last]}" --format csv | tail -n 1 | tr -d '\r')"
 
 python3 - "$results" "$triples" "$("$mss" --version)" "$("$oxi" --version)" "$count_before" "$count_now" <<'PY' | python3 benches/put_section.py merge
 import json, sys
