@@ -176,6 +176,39 @@ fn check(deadline: &Deadline) -> Result<(), HttpError> {
     Ok(())
 }
 
+fn write_error(error: io::Error) -> HttpError {
+    server_error(format!("cannot write the results: {error}"))
+}
+
+/// The step that writes `items` one by one with `write`, checking the deadline at each, then
+/// `finish`es the writer.
+fn stepper<T: 'static, W: 'static, R: 'static>(
+    mut items: impl Iterator<Item = Result<T, QueryEvaluationError>> + 'static,
+    writer: W,
+    write: fn(&mut W, &T) -> io::Result<()>,
+    finish: fn(W) -> io::Result<R>,
+) -> Step {
+    let io = write_error;
+    let mut writer = Some(writer);
+    Box::new(move |deadline| {
+        let Some(w) = writer.as_mut() else {
+            return Ok(false);
+        };
+        match items.next() {
+            Some(item) => {
+                let item = item.map_err(|e| evaluation_error(&e, deadline))?;
+                check(deadline)?;
+                write(w, &item).map_err(io)?;
+                Ok(true)
+            }
+            None => {
+                writer.take().map(finish).transpose().map_err(io)?;
+                Ok(false)
+            }
+        }
+    })
+}
+
 /// Evaluates `job` holding `slot`, up to its first batch.
 pub fn start(job: Job, slot: Slot) -> First {
     let deadline = Deadline::after(job.timeout);
@@ -230,32 +263,14 @@ fn evaluate(job: Job, deadline: &Deadline) -> Result<(&'static str, (Step, Buffe
         .on_store(&job.store)
         .execute()
         .map_err(|e| evaluation_error(&e, deadline))?;
-    let io = |e: io::Error| server_error(format!("cannot write the results: {e}"));
+    let io = write_error;
     let buffer = Buffer::default();
     Ok(match (results, results_format, graph_format) {
-        (QueryResults::Solutions(mut solutions), Some(format), _) => {
-            let mut writer = Some(
-                QueryResultsSerializer::from_format(format)
-                    .serialize_solutions_to_writer(buffer.clone(), solutions.variables().to_vec())
-                    .map_err(io)?,
-            );
-            let step: Step = Box::new(move |deadline| {
-                let Some(w) = writer.as_mut() else {
-                    return Ok(false);
-                };
-                match solutions.next() {
-                    Some(solution) => {
-                        let solution = solution.map_err(|e| evaluation_error(&e, deadline))?;
-                        check(deadline)?;
-                        w.serialize(&solution).map_err(io)?;
-                        Ok(true)
-                    }
-                    None => {
-                        writer.take().map(|w| w.finish()).transpose().map_err(io)?;
-                        Ok(false)
-                    }
-                }
-            });
+        (QueryResults::Solutions(solutions), Some(format), _) => {
+            let writer = QueryResultsSerializer::from_format(format)
+                .serialize_solutions_to_writer(buffer.clone(), solutions.variables().to_vec())
+                .map_err(io)?;
+            let step = stepper(solutions, writer, |w, s| w.serialize(s), |w| w.finish());
             (format.media_type(), (step, buffer))
         }
         (QueryResults::Boolean(value), Some(format), _) => {
@@ -266,25 +281,13 @@ fn evaluate(job: Job, deadline: &Deadline) -> Result<(&'static str, (Step, Buffe
             (format.media_type(), (step, buffer))
         }
         (QueryResults::Graph(triples), _, Some(format)) => {
-            let mut writer = Some(crate::output::rdf_serializer(format).for_writer(buffer.clone()));
-            let mut triples = sparql::distinct_triples(triples);
-            let step: Step = Box::new(move |deadline| {
-                let Some(w) = writer.as_mut() else {
-                    return Ok(false);
-                };
-                match triples.next() {
-                    Some(triple) => {
-                        let triple = triple.map_err(|e| evaluation_error(&e, deadline))?;
-                        check(deadline)?;
-                        w.serialize_triple(&triple).map_err(io)?;
-                        Ok(true)
-                    }
-                    None => {
-                        writer.take().map(|w| w.finish()).transpose().map_err(io)?;
-                        Ok(false)
-                    }
-                }
-            });
+            let writer = crate::output::rdf_serializer(format).for_writer(buffer.clone());
+            let step = stepper(
+                sparql::distinct_triples(triples),
+                writer,
+                |w, t| w.serialize_triple(t),
+                |w| w.finish(),
+            );
             (format.media_type(), (step, buffer))
         }
         _ => return Err(server_error("the query's results do not match its form")),

@@ -151,7 +151,7 @@ pub(crate) fn iri_end(bytes: &[u8], start: usize) -> Option<usize> {
 
 /// A node of the algebra, borrowed.
 #[derive(Clone, Copy)]
-enum NodeRef<'a> {
+pub(crate) enum NodeRef<'a> {
     Pattern(&'a GraphPattern),
     Expr(&'a Expression),
     Path(&'a PropertyPathExpression),
@@ -172,7 +172,8 @@ fn weight(node: NodeRef<'_>) -> usize {
     }
 }
 
-fn children<'a>(node: NodeRef<'a>, out: &mut Vec<NodeRef<'a>>) {
+/// The children of a node (an expression's `EXISTS` pattern among them).
+pub(crate) fn children<'a>(node: NodeRef<'a>, out: &mut Vec<NodeRef<'a>>) {
     use NodeRef::{Expr, Path, Pattern};
     match node {
         Pattern(p) => match p {
@@ -293,11 +294,6 @@ pub fn shape(pattern: &GraphPattern) -> Shape {
         stack.extend(kids.drain(..).map(|k| (k, at + weight(k))));
     }
     shape
-}
-
-/// The depth of a pattern (see [`shape`]).
-pub fn depth(pattern: &GraphPattern) -> usize {
-    shape(pattern).depth
 }
 
 /// The pattern of a query, which the evaluator will walk.
@@ -497,10 +493,10 @@ mod tests {
             .map(|i| format!("{{ ?s ?p {i} }}"))
             .collect::<Vec<_>>()
             .join(" UNION ");
-        assert!(depth(query_pattern(&parse(&format!("SELECT * {{ {union} }}")))) >= 50);
+        assert!(query_shape(&parse(&format!("SELECT * {{ {union} }}"))).depth >= 50);
         let bgp = (0..40)
             .map(|i| format!("?s <urn:p{i}> ?o{i} ."))
             .collect::<String>();
-        assert!(depth(query_pattern(&parse(&format!("SELECT * {{ {bgp} }}")))) >= 40);
+        assert!(query_shape(&parse(&format!("SELECT * {{ {bgp} }}"))).depth >= 40);
     }
 }

@@ -147,36 +147,14 @@ fn counts_inside(pattern: &GraphPattern) -> bool {
 }
 
 fn has_exists(expression: &Expression) -> bool {
-    let mut stack = vec![expression];
-    while let Some(e) = stack.pop() {
-        match e {
-            Expression::Exists(_) => return true,
-            Expression::NamedNode(_)
-            | Expression::Literal(_)
-            | Expression::Variable(_)
-            | Expression::Bound(_) => {}
-            Expression::Or(a, b)
-            | Expression::And(a, b)
-            | Expression::Equal(a, b)
-            | Expression::SameTerm(a, b)
-            | Expression::Greater(a, b)
-            | Expression::GreaterOrEqual(a, b)
-            | Expression::Less(a, b)
-            | Expression::LessOrEqual(a, b)
-            | Expression::Add(a, b)
-            | Expression::Subtract(a, b)
-            | Expression::Multiply(a, b)
-            | Expression::Divide(a, b) => stack.extend([&**a, &**b]),
-            Expression::In(a, list) => {
-                stack.push(a);
-                stack.extend(list);
-            }
-            Expression::UnaryPlus(a) | Expression::UnaryMinus(a) | Expression::Not(a) => {
-                stack.push(a);
-            }
-            Expression::If(a, b, c) => stack.extend([&**a, &**b, &**c]),
-            Expression::Coalesce(list) | Expression::FunctionCall(_, list) => stack.extend(list),
+    use super::limits::{NodeRef, children};
+    // The only patterns below an expression are those of its EXISTS.
+    let mut stack = vec![NodeRef::Expr(expression)];
+    while let Some(node) = stack.pop() {
+        if matches!(node, NodeRef::Pattern(_)) {
+            return true;
         }
+        children(node, &mut stack);
     }
     false
 }

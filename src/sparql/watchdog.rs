@@ -4,11 +4,11 @@
 //! of fast queries left thousands of sleeping threads and the process aborted. Here a query
 //! registers its deadline in one ordered map and gets a [`Deadline`] guard; dropping the guard
 //! (the query finished) removes the entry, so the map holds only queries still running, and the
-//! one thread sleeps until the earliest deadline.
+//! one thread looks at the earliest deadline every 50 ms at most.
 
 use oxigraph::sparql::CancellationToken;
 use std::collections::BTreeMap;
-use std::sync::{Arc, Condvar, Mutex, OnceLock};
+use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 #[derive(Default)]
@@ -18,25 +18,17 @@ struct State {
     next: u64,
 }
 
-struct Watchdog {
-    state: Mutex<State>,
-    wake: Condvar,
-}
-
-fn watchdog() -> &'static Arc<Watchdog> {
-    static WATCHDOG: OnceLock<Arc<Watchdog>> = OnceLock::new();
+/// The deadlines of running queries; the watchdog thread starts with the first.
+fn watchdog() -> &'static Mutex<State> {
+    static WATCHDOG: OnceLock<&'static Mutex<State>> = OnceLock::new();
     WATCHDOG.get_or_init(|| {
-        let watchdog = Arc::new(Watchdog {
-            state: Mutex::new(State::default()),
-            wake: Condvar::new(),
-        });
-        let shared = Arc::clone(&watchdog);
+        let state: &'static Mutex<State> = Box::leak(Box::default());
         std::thread::Builder::new()
             .name("mss-kg query watchdog".into())
             .stack_size(64 * 1024)
-            .spawn(move || shared.run())
+            .spawn(move || run(state))
             .expect("the query watchdog thread starts");
-        watchdog
+        state
     })
 }
 
@@ -44,34 +36,29 @@ fn watchdog() -> &'static Arc<Watchdog> {
 /// deadline is kept to within this (a wake-up per query would cost more than a small query).
 const TICK: Duration = Duration::from_millis(50);
 
-impl Watchdog {
-    fn run(&self) {
-        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        loop {
-            let now = Instant::now();
-            while let Some(entry) = state.pending.first_entry() {
-                if entry.key().0 > now {
-                    break;
-                }
-                entry.remove().cancel();
+fn run(state: &Mutex<State>) {
+    loop {
+        let mut state_now = state.lock().unwrap_or_else(|e| e.into_inner());
+        let now = Instant::now();
+        while let Some(entry) = state_now.pending.first_entry() {
+            if entry.key().0 > now {
+                break;
             }
-            let next = state
-                .pending
-                .keys()
-                .next()
-                .map_or(TICK, |(at, _)| at.saturating_duration_since(now).min(TICK));
-            state = self
-                .wake
-                .wait_timeout(state, next)
-                .unwrap_or_else(|e| e.into_inner())
-                .0;
+            entry.remove().cancel();
         }
+        let next = state_now
+            .pending
+            .keys()
+            .next()
+            .map_or(TICK, |(at, _)| at.saturating_duration_since(now).min(TICK));
+        drop(state_now);
+        std::thread::sleep(next);
     }
 }
 
 /// A query's time limit: its token is cancelled when the time is up, unless the guard is dropped
-/// first. Evaluation checks the token for every quad it reads, so a cancelled query stops with
-/// "The SPARQL operation has been cancelled" within a few microseconds of work.
+/// first. Oxigraph checks the token for every quad it reads (and `serve` for every result row),
+/// so a cancelled query stops there with "The SPARQL operation has been cancelled".
 pub struct Deadline {
     token: CancellationToken,
     key: Option<(Instant, u64)>,
@@ -90,8 +77,7 @@ impl Deadline {
             };
         };
         let at = Instant::now() + timeout;
-        let watchdog = watchdog();
-        let mut state = watchdog.state.lock().unwrap_or_else(|e| e.into_inner());
+        let mut state = watchdog().lock().unwrap_or_else(|e| e.into_inner());
         let key = (at, state.next);
         state.next += 1;
         state.pending.insert(key, token.clone());
@@ -122,16 +108,16 @@ impl Deadline {
 impl Drop for Deadline {
     fn drop(&mut self) {
         if let Some(key) = self.key {
-            let mut state = watchdog().state.lock().unwrap_or_else(|e| e.into_inner());
+            let mut state = watchdog().lock().unwrap_or_else(|e| e.into_inner());
             state.pending.remove(&key);
         }
     }
 }
 
-/// How many deadlines are registered (queries running with a time limit), for tests.
-pub fn pending() -> usize {
+/// How many deadlines are registered (queries running with a time limit).
+#[cfg(test)]
+fn pending() -> usize {
     watchdog()
-        .state
         .lock()
         .unwrap_or_else(|e| e.into_inner())
         .pending
