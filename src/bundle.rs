@@ -86,7 +86,7 @@ pub fn is_current(dir: &Path) -> bool {
 }
 
 /// Parses a bundled file into quads, its default graph moved into its own named graph.
-fn parse(path: &str, text: &str) -> Result<Vec<Quad>> {
+pub fn parse(path: &str, text: &str) -> Result<Vec<Quad>> {
     let format = format_of(path).ok_or_else(|| anyhow!("{path}: unknown RDF format"))?;
     let parser = RdfParser::from_format(format)
         .with_base_iri(BASE)

@@ -42,6 +42,31 @@ pub struct GlobalArgs {
     /// clash
     #[arg(long, global = true, env = "MSS_KG_QUERIES", value_name = "DIR")]
     pub queries: Option<PathBuf>,
+    /// Work on a remote SPARQL engine (Virtuoso, Fuseki, QLever, GraphDB, `mss-kg serve`, ...)
+    /// instead of the store: its SPARQL 1.1 Protocol query URL. Credentials come from
+    /// MSS_KG_TOKEN (a bearer token) or MSS_KG_BASIC_AUTH (user:password), never from here
+    #[arg(long, global = true, env = "MSS_KG_ENDPOINT", value_name = "URL")]
+    pub endpoint: Option<String>,
+    /// Where the endpoint takes SPARQL Updates, if not at --endpoint
+    #[arg(
+        long,
+        global = true,
+        env = "MSS_KG_UPDATE_ENDPOINT",
+        value_name = "URL"
+    )]
+    pub update_endpoint: Option<String>,
+    /// The endpoint's Graph Store Protocol URL (Virtuoso: .../sparql-graph-crud), for faster
+    /// loads; without it `load` sends INSERT DATA updates
+    #[arg(long, global = true, env = "MSS_KG_GRAPH_STORE", value_name = "URL")]
+    pub graph_store: Option<String>,
+    /// Use the store even where MSS_KG_ENDPOINT or a saved query's `#+ endpoint:` names an
+    /// endpoint
+    #[arg(long, global = true, conflicts_with = "endpoint")]
+    pub local: bool,
+    /// Give up after this many seconds (0: never): an endpoint's answer [default: 60], a query
+    /// `serve` evaluates [default: 60], a query on the store [default: never]
+    #[arg(long, global = true, value_name = "SECS")]
+    pub timeout: Option<u64>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -74,8 +99,12 @@ pub enum Command {
 #[derive(Debug, Args)]
 pub struct LoadArgs {
     /// Files or folders to load; `-` for standard input
-    #[arg(required = true, value_name = "FILE|DIR|-")]
+    #[arg(value_name = "FILE|DIR|-", required_unless_present = "bundled")]
     pub files: Vec<PathBuf>,
+    /// Load the bundled graph (ontology and data, graph by graph, each replaced as a whole): with
+    /// --endpoint, publishes to an engine what the store holds from the start
+    #[arg(long)]
+    pub bundled: bool,
     /// Format of the input: a name (turtle, trig, ntriples, nquads, rdfxml, jsonld), an extension
     /// or a MIME type [default: from each file's extension]
     #[arg(long, short)]
@@ -307,7 +336,7 @@ pub struct ExportArgs {
 /// entities of matching classes from a big endpoint such as Wikidata's).
 ///
 /// Local entities are the named, typed IRIs of every other graph (not the ontology, the external
-/// graphs or the links graphs), or of --local graphs, or of --type. Evidence, strongest first: an
+/// graphs or the links graphs), or of --local-graph graphs, or of --type. Evidence, strongest first: an
 /// identifier both sides give (ISO 3166 codes, GeoNames ids, an existing owl:sameAs to the
 /// external IRI), 1.0; the same name once case, accents, punctuation and articles are folded
 /// ("the Bahamas" = "Bahamas (the)"), 0.91-0.95; the same formal-name core ("the Republic of
@@ -365,8 +394,8 @@ pub struct LinkArgs {
     #[arg(long)]
     pub reload: bool,
     /// Only link the entities of this graph (repeat for several)
-    #[arg(long, value_name = "IRI")]
-    pub local: Vec<String>,
+    #[arg(long = "local-graph", value_name = "IRI")]
+    pub local_graphs: Vec<String>,
     /// The graph --apply writes to [default: https://w3id.org/mss-kg/graph/links/<source name>]
     #[arg(long, value_name = "IRI")]
     pub links_graph: Option<String>,
@@ -397,10 +426,6 @@ pub struct ServeArgs {
         default_value = "127.0.0.1:7878"
     )]
     pub bind: Vec<String>,
-    /// Cancel a query still running after this many seconds (0: never); one that runs past it
-    /// before its first results answers 503, one cut later ends its response as failed
-    #[arg(long, value_name = "SECS", default_value_t = 60)]
-    pub timeout: u64,
     /// Evaluate at most this many queries at once; more answer 503 with Retry-After
     #[arg(long, value_name = "N", default_value_t = 32, value_parser = clap::value_parser!(u64).range(1..=4096))]
     pub max_queries: u64,

@@ -1,14 +1,12 @@
 //! "Tell me about X": finding an entity by a name people use, and gathering what the graph says
 //! about it, in both directions, with the sources of each fact.
 
+use crate::backend::Backend as Store;
 use crate::output::display_term;
 use crate::prefixes;
 use crate::queries::expand_iri;
 use anyhow::{Result, anyhow};
-use oxigraph::model::{
-    GraphName, NamedNode, NamedNodeRef, NamedOrBlankNodeRef, Quad, Term, TermRef,
-};
-use oxigraph::store::Store;
+use oxigraph::model::{GraphName, NamedNode, NamedNodeRef, NamedOrBlankNodeRef, Quad, Term};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The properties whose values name an entity.
@@ -68,8 +66,8 @@ pub fn lookup(store: &Store, wanted: &str) -> Result<Lookup> {
     let mut partial: BTreeMap<NamedNode, (f64, String)> = BTreeMap::new();
     let mut similar: Vec<(f64, NamedNode, String)> = Vec::new();
     for property in LABEL_PROPERTIES {
-        let property = NamedNodeRef::new_unchecked(property);
-        for quad in store.quads_for_pattern(None, Some(property), None, None) {
+        let property = NamedNode::new_unchecked(*property);
+        for quad in store.quads(None, Some(&property), None, None)? {
             let quad = quad?;
             let (oxigraph::model::NamedOrBlankNode::NamedNode(entity), Term::Literal(name)) =
                 (quad.subject, quad.object)
@@ -146,13 +144,16 @@ pub fn lookup(store: &Store, wanted: &str) -> Result<Lookup> {
 }
 
 fn mentions(store: &Store, iri: NamedNodeRef<'_>) -> Result<bool> {
+    let iri = iri.into_owned();
     Ok(store
-        .quads_for_pattern(Some(iri.into()), None, None, None)
+        .quads(Some(&iri.clone().into()), None, None, None)?
         .next()
+        .transpose()?
         .is_some()
         || store
-            .quads_for_pattern(None, None, Some(iri.into()), None)
+            .quads(None, None, Some(&iri.into()), None)?
             .next()
+            .transpose()?
             .is_some())
 }
 
@@ -160,12 +161,12 @@ fn mentions(store: &Store, iri: NamedNodeRef<'_>) -> Result<bool> {
 pub fn label(store: &Store, iri: NamedNodeRef<'_>) -> Result<String> {
     let mut any = None;
     for property in &LABEL_PROPERTIES[..2] {
-        for quad in store.quads_for_pattern(
-            Some(iri.into()),
-            Some(NamedNodeRef::new_unchecked(property)),
+        for quad in store.quads(
+            Some(&iri.into_owned().into()),
+            Some(&NamedNode::new_unchecked(*property)),
             None,
             None,
-        ) {
+        )? {
             if let Term::Literal(l) = quad?.object {
                 match l.language() {
                     Some("en") | None => return Ok(l.value().to_owned()),
@@ -250,7 +251,7 @@ pub fn card(store: &Store, iri: &NamedNode) -> Result<Card> {
             other => display_term(other),
         })
     };
-    for quad in store.quads_for_pattern(Some(iri.as_ref().into()), None, None, None) {
+    for quad in store.quads(Some(&iri.clone().into()), None, None, None)? {
         let quad = quad?;
         let source = source_name(&quad.graph_name);
         let p = quad.predicate.as_str();
@@ -278,8 +279,7 @@ pub fn card(store: &Store, iri: &NamedNode) -> Result<Card> {
         }
         card.quads.push(quad);
     }
-    let as_object: TermRef<'_> = iri.as_ref().into();
-    for quad in store.quads_for_pattern(None, None, Some(as_object), None) {
+    for quad in store.quads(None, None, Some(&iri.clone().into()), None)? {
         let quad = quad?;
         let source = source_name(&quad.graph_name);
         let key = property_label(&quad.predicate)?;

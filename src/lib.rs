@@ -1,6 +1,7 @@
 //! mss-kg: a knowledge graph of the Kenya-led Multinational Security Support mission in Haiti,
 //! and the library behind its command-line tool. What the CLI does, a Rust caller can do here.
 
+pub mod backend;
 pub mod bundle;
 pub mod cli;
 pub mod cmd;
@@ -8,6 +9,7 @@ pub mod describe;
 pub mod files;
 pub mod format;
 pub mod hash;
+pub mod input;
 pub mod link;
 pub mod lock;
 pub mod names;

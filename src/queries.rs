@@ -36,8 +36,10 @@ pub struct SavedQuery {
     pub summary: Option<String>,
     pub description: Option<String>,
     pub tags: Vec<String>,
-    /// grlc's `#+ endpoint:`, kept for information: mss-kg runs queries on its store.
+    /// grlc's `#+ endpoint:`: where the query runs unless `--endpoint` or `--local` says.
     pub endpoint: Option<String>,
+    /// grlc's `#+ endpoint-method:` (GET or POST), how the query travels to its endpoint.
+    pub method: Option<String>,
     pub params: Vec<Param>,
 }
 
@@ -375,6 +377,7 @@ pub fn parse(name: &str, origin: Origin, text: &str) -> Result<SavedQuery> {
         description: string("description"),
         tags,
         endpoint: string("endpoint"),
+        method: string("endpoint-method"),
         params,
     })
 }
@@ -482,6 +485,24 @@ pub fn closest<'a>(wanted: &str, names: &[&'a str]) -> Vec<&'a str> {
 }
 
 impl SavedQuery {
+    /// How the query travels to its `#+ endpoint:`: grlc's `endpoint-method`, GET or POST.
+    pub fn endpoint_method(&self) -> Result<crate::backend::QueryMethod> {
+        use crate::backend::QueryMethod;
+        match self
+            .method
+            .as_deref()
+            .map(str::to_ascii_uppercase)
+            .as_deref()
+        {
+            None | Some("POST") => Ok(QueryMethod::Post),
+            Some("GET") => Ok(QueryMethod::Get),
+            Some(other) => bail!(
+                "saved query '{}': endpoint-method '{other}' is neither GET nor POST",
+                self.name
+            ),
+        }
+    }
+
     /// `name (type, required) , ...` or `none`.
     pub fn describe_params(&self) -> String {
         if self.params.is_empty() {

@@ -525,7 +525,7 @@ fn fill(
 
 /// The update as if each operation began with `WITH <graph>`: its default graph, read and
 /// written, is `graph`. Quads and patterns that name a graph keep it.
-fn retarget(update: Update, graph: &NamedNode) -> Update {
+pub fn retarget(update: Update, graph: &NamedNode) -> Update {
     let target_data = |g: spargebra::term::GraphName| match g {
         spargebra::term::GraphName::DefaultGraph => {
             spargebra::term::GraphName::NamedNode(graph.clone())

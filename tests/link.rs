@@ -227,7 +227,7 @@ fn ties_wait_for_review_misses_stay_out_and_other_languages_match() {
         &[
             "--with",
             &fixture("wikidata-countries.ttl"),
-            "--local",
+            "--local-graph",
             graph,
             "--apply",
         ],

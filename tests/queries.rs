@@ -90,9 +90,15 @@ fn a_user_folder_adds_queries_in_subfolders_and_wins_on_a_clash() {
         .output()
         .unwrap();
     assert!(out.status.success(), "{out:?}");
+    let shown = String::from_utf8_lossy(&out.stdout);
     assert!(
-        String::from_utf8_lossy(&out.stdout)
-            .contains("endpoint (grlc, not used by mss-kg): http://dbpedia.org/sparql")
+        shown.contains("endpoint (grlc): http://dbpedia.org/sparql"),
+        "{shown}"
+    );
+    // Issue #14: it runs where grlc would run it.
+    assert!(
+        shown.contains("runs on: http://dbpedia.org/sparql"),
+        "{shown}"
     );
 }
 

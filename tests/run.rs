@@ -110,8 +110,9 @@ fn every_output_format() {
 #[test]
 fn a_grlc_collection_runs_unchanged() {
     let wd = Workdir::new();
+    // --local: by-label names DBpedia as its grlc endpoint; here it runs on the bundled graph.
     let q = |args: &[&str]| {
-        let mut all = vec!["--memory", "--queries", GRLC, "run"];
+        let mut all = vec!["--memory", "--local", "--queries", GRLC, "run"];
         all.extend(args);
         wd.select(&all)
     };
@@ -220,6 +221,7 @@ fn injection_attempts_are_values_or_rejected_and_change_nothing() {
         for value in INJECTIONS {
             let arg = format!("{param}={value}");
             let mut args = vec![
+                "--local",
                 "--queries",
                 GRLC,
                 "run",

@@ -11,6 +11,7 @@ mod link;
 mod load;
 mod queries;
 mod query;
+mod remote;
 mod run;
 mod serve;
 mod stats;

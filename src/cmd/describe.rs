@@ -6,7 +6,7 @@ use crate::describe::{self, Card, Lookup, Values};
 use crate::format;
 use crate::output;
 use crate::prefixes;
-use crate::store::{self, Access};
+use crate::store::Access;
 use anyhow::{Context as _, Result, bail};
 use oxigraph::io::RdfFormat;
 use std::collections::BTreeSet;
@@ -22,7 +22,7 @@ pub fn run(ctx: &Context, args: DescribeArgs) -> Result<()> {
             )
         })?),
     };
-    let store = store::open(&ctx.store, Access::Read)?;
+    let store = ctx.backend.open(Access::Read)?;
     let iri = match describe::lookup(&store, &args.name)? {
         Lookup::Found(iri) => iri,
         Lookup::Ambiguous(candidates) => bail!(

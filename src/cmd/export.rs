@@ -2,17 +2,18 @@
 //! for Turtle and TriG, streamed for N-Triples and N-Quads, atomically into a file.
 
 use super::Context;
-use super::load::{self, Input};
+use crate::backend::Backend;
 use crate::cli::ExportArgs;
+use crate::input::{self as load, Input};
 use crate::prefixes::{self, PrefixMap};
 use crate::pretty::{self, Doc};
 use crate::sparql::Dataset;
-use crate::store::{self, Access, OpenStore};
+use crate::store::Access;
 use crate::{format, queries, sparql};
 use anyhow::{Context as _, Result, anyhow, bail};
 use indicatif::ProgressBar;
 use oxigraph::io::{RdfFormat, RdfSerializer};
-use oxigraph::model::{GraphName, NamedNode, NamedOrBlankNode, Quad};
+use oxigraph::model::{GraphName, NamedNode, Quad};
 use oxigraph::sparql::QueryResults;
 use std::io::{BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -38,8 +39,8 @@ pub fn run(ctx: &Context, args: ExportArgs) -> Result<()> {
         ctx.printer.progress("triples")
     };
     let written = if args.from.is_empty() {
-        let store = store::open(&ctx.store, Access::Read)?;
-        if let Some(dir) = &store.path {
+        let store = ctx.backend.open(Access::Read)?;
+        if let Some(dir) = store.dir() {
             for (name, ns) in prefixes::read_store(dir) {
                 prefix_map.add(&name, &ns);
             }
@@ -105,25 +106,25 @@ fn output_format(args: &ExportArgs, output: Option<&Path>, dataset: bool) -> Res
 }
 
 /// The quads `args` select from the store: graphs, everything, or a query's result.
-fn store_quads<'a>(ctx: &Context, args: &ExportArgs, store: &'a OpenStore) -> Result<Quads<'a>> {
-    let prepared = if let Some(name) = &args.query {
+fn store_quads<'a>(ctx: &Context, args: &ExportArgs, store: &'a Backend) -> Result<Quads<'a>> {
+    let query = if let Some(name) = &args.query {
         let saved = queries::find(ctx.queries.as_deref(), name)?;
         Some((
-            sparql::prepare(saved.algebra(&args.params)?, Dataset::Union, None),
+            saved.algebra(&args.params)?,
             format!("saved query '{name}'"),
         ))
     } else if let Some(text) = &args.sparql {
         Some((
-            sparql::parse_query(text, "--sparql", Dataset::Union, None)?,
+            sparql::parse_algebra(text, "--sparql")?,
             "--sparql".to_owned(),
         ))
     } else {
         None
     };
-    if let Some((prepared, what)) = prepared {
-        let results = prepared
-            .on_store(store)
-            .execute()
+    if let Some((query, what)) = query {
+        let deadline = ctx.deadline();
+        let results = store
+            .query(query, Dataset::Union, deadline.as_ref())
             .with_context(|| format!("{what} failed"))?;
         let QueryResults::Graph(triples) = results else {
             bail!(
@@ -136,14 +137,7 @@ fn store_quads<'a>(ctx: &Context, args: &ExportArgs, store: &'a OpenStore) -> Re
         })));
     }
     let graphs: Option<Vec<GraphName>> = if args.all {
-        let mut graphs = vec![GraphName::DefaultGraph];
-        for graph in store.named_graphs() {
-            graphs.push(match graph? {
-                NamedOrBlankNode::NamedNode(n) => n.into(),
-                NamedOrBlankNode::BlankNode(b) => b.into(),
-            });
-        }
-        Some(graphs)
+        Some(store.graphs()?)
     } else if args.bundled {
         Some(
             crate::bundle::graphs()?
@@ -162,34 +156,39 @@ fn store_quads<'a>(ctx: &Context, args: &ExportArgs, store: &'a OpenStore) -> Re
         None
     };
     Ok(match graphs {
-        None => Box::new(store.iter().map(|q| q.map_err(anyhow::Error::from))),
+        None => store.quads(None, None, None, None)?,
         Some(graphs) => Box::new(graphs.into_iter().flat_map(move |g| {
-            store
-                .quads_for_pattern(None, None, None, Some(g.as_ref()))
-                .map(|q| q.map_err(anyhow::Error::from))
+            match store.quads(None, None, None, Some(&g)) {
+                Ok(quads) => quads,
+                Err(e) => Box::new(std::iter::once(Err(e))),
+            }
         })),
     })
 }
 
 /// The graph `--graph` names: `default`, or an IRI (full, `<...>` or prefixed) the store holds.
-fn graph_name(store: &OpenStore, given: &str) -> Result<GraphName> {
+fn graph_name(store: &Backend, given: &str) -> Result<GraphName> {
     if given == "default" {
         return Ok(GraphName::DefaultGraph);
     }
     let iri = queries::expand_iri(given);
     let node =
         NamedNode::new(&iri).map_err(|e| anyhow!("--graph '{given}' is not a valid IRI: {e}"))?;
-    if !store.contains_named_graph(&node)? {
+    if !store.contains_graph(&node)? {
         let mut names = Vec::new();
-        for graph in store.named_graphs() {
-            if let NamedOrBlankNode::NamedNode(n) = graph? {
+        for graph in store.graphs()? {
+            if let GraphName::NamedNode(n) = graph {
                 names.push(prefixes::compact(n.as_str()));
             }
         }
         let refs: Vec<&str> = names.iter().map(String::as_str).collect();
         let close = queries::closest(given, &refs);
         bail!(
-            "the store holds no graph {}{}",
+            "the {} holds no graph {}{}",
+            match store {
+                Backend::Embedded(_) => "store".to_owned(),
+                Backend::Remote(_) => store.name(),
+            },
             prefixes::compact(node.as_str()),
             if close.is_empty() {
                 " (`mss-kg stats` lists the graphs)".to_owned()

@@ -1,8 +1,9 @@
 //! `mss-kg link`: discover identity links to an external graph, review them, record them.
 
 use super::Context;
+use crate::backend::{Backend, Load, QueryMethod, Target};
 use crate::cli::LinkArgs;
-use crate::cmd::load::{expand, load_error, parse_error};
+use crate::input::{expand, parse_error};
 use crate::link::{
     self, Entities, Entity, Evaluation, Hierarchy, Index, Object, Proposal, Settings, Status,
     Symbols, Vocabulary,
@@ -10,16 +11,11 @@ use crate::link::{
 use crate::output;
 use crate::prefixes::{GRAPH, MSS, MSSR};
 use crate::queries::expand_iri;
-use crate::store::{self, Access};
+use crate::store::Access;
 use anyhow::{Context as _, Result, anyhow, bail};
-use oxigraph::io::RdfParseError;
 use oxigraph::model::vocab::{rdf, rdfs, xsd};
-use oxigraph::model::{
-    GraphName, GraphNameRef, Literal, NamedNode, NamedNodeRef, NamedOrBlankNode, Quad, Term,
-    Variable,
-};
+use oxigraph::model::{GraphName, Literal, NamedNode, NamedOrBlankNode, Quad, Term, Variable};
 use oxigraph::sparql::QueryResults;
-use oxigraph::store::{LoaderError, Store};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -44,7 +40,7 @@ enum Source {
 impl Source {
     /// What `--with` names: a file (if one is there, or if it is no IRI), a graph the store
     /// holds, or else an http(s) URL taken as an endpoint.
-    fn resolve(with: &str, graph: Option<&str>, store: &Store) -> Result<Self> {
+    fn resolve(with: &str, graph: Option<&str>, store: &Backend) -> Result<Self> {
         let path = Path::new(with);
         let expanded = expand_iri(with);
         let is_iri = expanded.contains("://") || expanded.starts_with("urn:");
@@ -60,7 +56,7 @@ impl Source {
             });
         }
         let node = named_node(with, "--with")?;
-        if store.contains_named_graph(&node)? {
+        if store.contains_graph(&node)? {
             return Ok(Source::Graph(node));
         }
         if expanded.starts_with("http://") || expanded.starts_with("https://") {
@@ -182,9 +178,9 @@ pub fn run(ctx: &Context, args: LinkArgs) -> Result<()> {
         .map(|c| named_node(c, "--type"))
         .transpose()?;
     let locals_only: Vec<NamedNode> = args
-        .local
+        .local_graphs
         .iter()
-        .map(|g| named_node(g, "--local"))
+        .map(|g| named_node(g, "--local-graph"))
         .collect::<Result<_>>()?;
     let links_graph = args
         .links_graph
@@ -196,10 +192,9 @@ pub fn run(ctx: &Context, args: LinkArgs) -> Result<()> {
     // A file source is loaded (a write); so is --apply. Otherwise the store is only read.
     let writes =
         args.apply || Path::new(&args.with).exists() || !expand_iri(&args.with).contains("://");
-    let store = store::open(
-        &ctx.store,
-        if writes { Access::Write } else { Access::Read },
-    )?;
+    let store = ctx
+        .backend
+        .open(if writes { Access::Write } else { Access::Read })?;
     let source = Source::resolve(&args.with, args.graph.as_deref(), &store)?;
     let start = Instant::now();
     let mut symbols = Symbols::new(&vocabulary);
@@ -211,12 +206,7 @@ pub fn run(ctx: &Context, args: LinkArgs) -> Result<()> {
         (link::iri::WDT_P279, false),
         (link::iri::EQUIVALENT_CLASS, true),
     ] {
-        for quad in store.quads_for_pattern(
-            None,
-            Some(NamedNodeRef::new_unchecked(property)),
-            None,
-            None,
-        ) {
+        for quad in store.quads(None, Some(&NamedNode::new_unchecked(property)), None, None)? {
             let quad = quad?;
             if let (NamedOrBlankNode::NamedNode(s), Term::NamedNode(o)) =
                 (&quad.subject, &quad.object)
@@ -234,7 +224,7 @@ pub fn run(ctx: &Context, args: LinkArgs) -> Result<()> {
     let external_graph = source.graph().cloned();
     match &source {
         Source::File { path, graph } => {
-            let present = store.contains_named_graph(graph)?;
+            let present = store.contains_graph(graph)?;
             if present && !args.reload {
                 ctx.printer.note(format!(
                     "using graph {graph} already in the store (--reload loads '{}' again)",
@@ -242,7 +232,7 @@ pub fn run(ctx: &Context, args: LinkArgs) -> Result<()> {
                 ));
                 read_graph(
                     &store,
-                    graph.into(),
+                    &graph.clone().into(),
                     &vocabulary,
                     &mut symbols,
                     &mut external,
@@ -262,7 +252,7 @@ pub fn run(ctx: &Context, args: LinkArgs) -> Result<()> {
         Source::Graph(graph) => {
             read_graph(
                 &store,
-                graph.into(),
+                &graph.clone().into(),
                 &vocabulary,
                 &mut symbols,
                 &mut external,
@@ -278,6 +268,7 @@ pub fn run(ctx: &Context, args: LinkArgs) -> Result<()> {
                     .collect::<Vec<_>>()
             });
             fetch_endpoint(
+                ctx,
                 url,
                 &vocabulary,
                 classes.as_deref(),
@@ -293,21 +284,12 @@ pub fn run(ctx: &Context, args: LinkArgs) -> Result<()> {
     // The local entities: every graph but the external, links and ontology ones, read graph by
     // graph so that the external graph is never decoded a second time.
     let mut local = Entities::new(&vocabulary, true);
-    let mut graphs = vec![GraphName::DefaultGraph];
-    for graph in store.named_graphs() {
-        graphs.push(GraphName::from(graph?));
-    }
+    let graphs = store.graphs()?;
     for graph in graphs
         .iter()
         .filter(|g| is_local(g, external_graph.as_ref(), &locals_only))
     {
-        read_graph(
-            &store,
-            graph.as_ref(),
-            &vocabulary,
-            &mut symbols,
-            &mut local,
-        )?;
+        read_graph(&store, graph, &vocabulary, &mut symbols, &mut local)?;
     }
     let all_classes: Vec<u32> = (0..u32::try_from(symbols.classes.len())?).collect();
     hierarchy.close(all_classes);
@@ -424,7 +406,6 @@ pub fn run(ctx: &Context, args: LinkArgs) -> Result<()> {
             &index,
             &proposals,
         )?;
-        store::flush(&store)?;
         ctx.printer
             .note(format!("wrote {written} links into graph {graph}"));
     }
@@ -448,19 +429,19 @@ fn is_local(graph: &GraphName, external: Option<&NamedNode>, only: &[NamedNode])
 }
 
 fn read_graph(
-    store: &Store,
-    graph: GraphNameRef<'_>,
+    store: &Backend,
+    graph: &GraphName,
     vocabulary: &Vocabulary,
     symbols: &mut Symbols,
     into: &mut Entities,
 ) -> Result<()> {
     for property in vocabulary.properties() {
-        for quad in store.quads_for_pattern(
+        for quad in store.quads(
             None,
-            Some(NamedNodeRef::new_unchecked(property)),
+            Some(&NamedNode::new_unchecked(property)),
             None,
             Some(graph),
-        ) {
+        )? {
             let quad = quad?;
             if let NamedOrBlankNode::NamedNode(s) = &quad.subject {
                 into.add(symbols, s.as_str(), property, to_object(&quad.object));
@@ -470,28 +451,35 @@ fn read_graph(
     Ok(())
 }
 
-/// Bulk-loads `path` into `graph`, reading its entities on the way: one parse. Nothing is
-/// committed unless the whole file parses; a graph loaded before is then replaced.
+/// Loads `path` into `graph`, reading its entities on the way: one parse on the store (two on an
+/// endpoint, which is sent nothing unless the whole file parses). A graph loaded before is
+/// replaced.
 fn load_file(
     ctx: &Context,
-    store: &Store,
+    store: &Backend,
     path: &Path,
     graph: &NamedNode,
     replace: bool,
     symbols: &mut Symbols,
     into: &mut Entities,
 ) -> Result<()> {
-    let input = expand(&[path.to_path_buf()], None)?
-        .pop()
-        .context("no file to load")?;
-    let name = input.name();
-    let parser = input.parser(None)?.with_default_graph(graph.clone());
+    let inputs = expand(&[path.to_path_buf()], None)?;
+    let name = inputs.first().context("no file to load")?.name();
     let bar = ctx.printer.progress("triples");
     bar.set_message(format!("loading {name}"));
-    let mut loader = store.bulk_loader();
-    let mut count = 0u64;
-    let quads = parser.for_reader(input.open()?).inspect(|quad| {
-        if let Ok(quad) = quad {
+    let load = Load {
+        inputs: &inputs,
+        base: None,
+        target: Target::Graph(graph.clone()),
+        replace: if replace {
+            vec![graph.clone()]
+        } else {
+            Vec::new()
+        },
+    };
+    let loaded = store.load(
+        &load,
+        &mut |quad| {
             if let NamedOrBlankNode::NamedNode(s) = &quad.subject {
                 into.add(
                     symbols,
@@ -500,25 +488,13 @@ fn load_file(
                     to_object(&quad.object),
                 );
             }
-            count += 1;
-            if count.is_multiple_of(4096) {
-                bar.inc(4096);
-            }
-        }
-    });
-    loader
-        .load_ok_quads::<RdfParseError, LoaderError>(quads)
-        .map_err(|e| load_error(&name, e))?;
-    if replace {
-        store.clear_graph(graph)?;
-    }
-    bar.set_message("committing");
-    loader
-        .commit()
-        .context("cannot commit the load; the store is unchanged")?;
+        },
+        &bar,
+    )?;
     bar.finish_and_clear();
     ctx.printer.note(format!(
-        "loaded {count} triples from {name} into graph {graph}"
+        "loaded {} triples from {name} into graph {graph}",
+        loaded.triples
     ));
     Ok(())
 }
@@ -526,6 +502,7 @@ fn load_file(
 /// Reads the entities of a SPARQL endpoint with `SERVICE`: their names, types, identifiers and
 /// links, only of `classes` when given. The query is built as algebra, never as text.
 fn fetch_endpoint(
+    ctx: &Context,
     url: &NamedNode,
     vocabulary: &Vocabulary,
     classes: Option<&[NamedNode]>,
@@ -533,7 +510,7 @@ fn fetch_endpoint(
     into: &mut Entities,
 ) -> Result<()> {
     use spargebra::algebra::GraphPattern;
-    use spargebra::term::{GroundTerm, NamedNodePattern, TriplePattern};
+    use spargebra::term::{GroundTerm, TriplePattern};
     let (e, p, v, t, tp) = (
         Variable::new_unchecked("e"),
         Variable::new_unchecked("p"),
@@ -584,11 +561,7 @@ fn fetch_endpoint(
     let query = spargebra::Query::Select {
         dataset: None,
         pattern: GraphPattern::Project {
-            inner: Box::new(GraphPattern::Service {
-                name: NamedNodePattern::NamedNode(url.clone()),
-                inner: Box::new(inner),
-                silent: false,
-            }),
+            inner: Box::new(inner),
             variables: vec![e.clone(), p.clone(), v.clone()],
         },
         base_iri: None,
@@ -596,10 +569,12 @@ fn fetch_endpoint(
     let unreachable = |error: &dyn std::fmt::Display| {
         anyhow!("cannot query the SPARQL endpoint {url}: {error} (nothing was written)")
     };
-    let empty = Store::new()?;
-    let results = crate::sparql::prepare(query, crate::sparql::Dataset::Store, None)
-        .on_store(&empty)
-        .execute()
+    let endpoint =
+        crate::backend::Config::endpoint(url.as_str(), QueryMethod::Post, ctx.remote_timeout())
+            .open(Access::Read)
+            .map_err(|e| unreachable(&e))?;
+    let results = endpoint
+        .query(query, crate::sparql::Dataset::Union, None)
         .map_err(|e| unreachable(&e))?;
     let QueryResults::Solutions(solutions) = results else {
         bail!("the endpoint {url} did not answer with solutions");
@@ -663,7 +638,7 @@ fn score(value: f64) -> Literal {
 /// made it. A link written before is described anew, not twice.
 #[allow(clippy::too_many_arguments)]
 fn apply(
-    store: &Store,
+    store: &Backend,
     graph: &NamedNode,
     relation: &NamedNode,
     source: &NamedNode,
@@ -775,26 +750,7 @@ fn apply(
         ]);
         written += 1;
     }
-    let mut transaction = store.start_transaction()?;
-    for statement in &stale {
-        let old: Vec<Quad> = transaction
-            .quads_for_pattern(
-                Some(statement.as_ref().into()),
-                None,
-                None,
-                Some(g.as_ref()),
-            )
-            .collect::<Result<_, _>>()?;
-        for quad in &old {
-            transaction.remove(quad);
-        }
-    }
-    if written > 0 {
-        transaction.extend(&quads);
-    }
-    transaction
-        .commit()
-        .context("cannot write the links; the store is unchanged")?;
+    store.replace_subjects(graph, &stale, if written > 0 { &quads } else { &[] })?;
     Ok(written)
 }
 

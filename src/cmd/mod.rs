@@ -13,19 +13,26 @@ pub mod serve;
 pub mod stats;
 pub mod update;
 
+use crate::backend::{self, QueryMethod, RemoteConfig};
 use crate::cli::{Cli, Command, GlobalArgs, SparqlInput};
 use crate::output::Printer;
+use crate::queries::SavedQuery;
 use crate::store::{self, Location, StoreConfig};
 use anyhow::{Context as _, Result, bail};
 use std::io::{IsTerminal, Read};
 use std::time::Duration;
 
-/// What every command needs: where the store is and how to print.
+/// What every command needs: where the graph is and how to print.
 pub struct Context {
-    pub store: StoreConfig,
+    /// The store, or the endpoint: the one place that decides (see [`crate::backend`]).
+    pub backend: backend::Config,
     pub printer: Printer,
     /// The user's folder of saved queries, if any.
     pub queries: Option<std::path::PathBuf>,
+    /// `--local`: the store, whatever a saved query's `#+ endpoint:` says.
+    pub local: bool,
+    /// `--timeout`, if given (0: never).
+    pub timeout: Option<u64>,
 }
 
 impl Context {
@@ -38,16 +45,73 @@ impl Context {
         } else {
             Location::Dir(global.store.clone().unwrap_or_else(store::default_dir))
         };
-        Ok(Self {
-            store: StoreConfig {
+        let endpoint = global
+            .endpoint
+            .clone()
+            .filter(|e| !e.is_empty() && !global.local);
+        let backend = match endpoint {
+            Some(_) if global.memory => {
+                bail!("--memory and --endpoint name two different graphs: give one")
+            }
+            Some(query) => backend::Config::Remote(RemoteConfig {
+                query,
+                update: global.update_endpoint.clone(),
+                graph_store: global.graph_store.clone(),
+                timeout: remote_timeout(global.timeout),
+                method: QueryMethod::Post,
+            }),
+            None => backend::Config::Embedded(StoreConfig {
                 location,
                 wait: Duration::from_secs_f64(global.wait),
-            },
+            }),
+        };
+        Ok(Self {
+            backend,
             printer: Printer {
                 quiet: global.quiet,
             },
             queries: global.queries.clone(),
+            local: global.local,
+            timeout: global.timeout,
         })
+    }
+
+    /// Where a saved query runs: where the command line says, else at its grlc `#+ endpoint:`
+    /// (with its `#+ endpoint-method:`), else on the store.
+    pub fn backend_for(&self, saved: &SavedQuery) -> Result<backend::Config> {
+        match (&self.backend, &saved.endpoint) {
+            (backend::Config::Embedded(_), Some(endpoint)) if !self.local => {
+                Ok(backend::Config::endpoint(
+                    endpoint,
+                    saved.endpoint_method()?,
+                    self.remote_timeout(),
+                ))
+            }
+            _ => Ok(self.backend.clone()),
+        }
+    }
+
+    /// How long an endpoint may take: `--timeout`, else [`backend::DEFAULT_TIMEOUT`].
+    pub fn remote_timeout(&self) -> Option<Duration> {
+        remote_timeout(self.timeout)
+    }
+
+    /// The deadline of a query on the store, when `--timeout` asks for one.
+    pub fn deadline(&self) -> Option<crate::sparql::Deadline> {
+        match (&self.backend, self.timeout) {
+            (backend::Config::Embedded(_), Some(secs)) if secs > 0 => Some(
+                crate::sparql::Deadline::after(Some(Duration::from_secs(secs))),
+            ),
+            _ => None,
+        }
+    }
+}
+
+fn remote_timeout(secs: Option<u64>) -> Option<Duration> {
+    match secs {
+        Some(0) => None,
+        Some(secs) => Some(Duration::from_secs(secs)),
+        None => Some(backend::DEFAULT_TIMEOUT),
     }
 }
 

@@ -14,7 +14,7 @@ pub fn run(ctx: &Context, args: QueriesArgs) -> Result<()> {
     match args.action {
         Some(QueriesAction::Show { name }) => {
             let saved = queries::find(ctx.queries.as_deref(), &name)?;
-            show(&mut out, &saved)?;
+            show(&mut out, &saved, &runs_on(ctx, &saved))?;
         }
         None => {
             let all: Vec<SavedQuery> = queries::all(ctx.queries.as_deref())?
@@ -22,11 +22,11 @@ pub fn run(ctx: &Context, args: QueriesArgs) -> Result<()> {
                 .filter(|q| args.tag.as_ref().is_none_or(|t| q.tags.contains(t)))
                 .collect();
             match args.format.to_ascii_lowercase().as_str() {
-                "table" => list(&mut out, &all)?,
+                "table" => list(&mut out, ctx, &all)?,
                 "json" => {
                     serde_json::to_writer_pretty(
                         &mut out,
-                        &all.iter().map(to_json).collect::<Vec<_>>(),
+                        &all.iter().map(|q| to_json(ctx, q)).collect::<Vec<_>>(),
                     )?;
                     writeln!(out)?;
                 }
@@ -45,7 +45,16 @@ fn origin(saved: &SavedQuery) -> String {
     }
 }
 
-fn list(out: &mut impl Write, all: &[SavedQuery]) -> Result<()> {
+/// Where a saved query runs: `store`, or the URL of the endpoint it is sent to.
+pub fn runs_on(ctx: &Context, q: &SavedQuery) -> String {
+    match ctx.backend_for(q) {
+        Ok(crate::backend::Config::Remote(remote)) => remote.query,
+        Ok(crate::backend::Config::Embedded(_)) => "store".to_owned(),
+        Err(e) => format!("({e})"),
+    }
+}
+
+fn list(out: &mut impl Write, ctx: &Context, all: &[SavedQuery]) -> Result<()> {
     let text = |s: &str| Some(Term::from(Literal::new_simple_literal(s)));
     let rows = all.iter().map(|q| {
         Ok(vec![
@@ -53,13 +62,14 @@ fn list(out: &mut impl Write, all: &[SavedQuery]) -> Result<()> {
             text(q.summary.as_deref().unwrap_or("")),
             text(&q.describe_params()),
             text(&q.tags.join(", ")),
+            text(&runs_on(ctx, q)),
         ])
     });
-    let header = ["name", "summary", "parameters", "tags"].map(Variable::new_unchecked);
+    let header = ["name", "summary", "parameters", "tags", "runs on"].map(Variable::new_unchecked);
     output::write_solutions(out, ResultFormat::Table, &header, rows)
 }
 
-fn show(out: &mut impl Write, q: &SavedQuery) -> Result<()> {
+fn show(out: &mut impl Write, q: &SavedQuery, runs_on: &str) -> Result<()> {
     writeln!(out, "{} ({})", q.name, origin(q))?;
     if let Some(summary) = &q.summary {
         writeln!(out, "{summary}")?;
@@ -86,14 +96,16 @@ fn show(out: &mut impl Write, q: &SavedQuery) -> Result<()> {
         }
     }
     if let Some(endpoint) = &q.endpoint {
-        writeln!(out, "endpoint (grlc, not used by mss-kg): {endpoint}")?;
+        writeln!(out, "endpoint (grlc): {endpoint}")?;
     }
+    writeln!(out, "runs on: {runs_on}")?;
     writeln!(out, "\n{}", q.text.trim_end())?;
     Ok(())
 }
 
-fn to_json(q: &SavedQuery) -> serde_json::Value {
+fn to_json(ctx: &Context, q: &SavedQuery) -> serde_json::Value {
     serde_json::json!({
+        "runs_on": runs_on(ctx, q),
         "name": q.name,
         "source": origin(q),
         "summary": q.summary,

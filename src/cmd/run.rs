@@ -1,24 +1,21 @@
-//! `mss-kg run`: run a saved query with its parameters bound.
+//! `mss-kg run`: run a saved query with its parameters bound, where it runs (the store, or the
+//! endpoint of `--endpoint` or of its grlc `#+ endpoint:`).
 
 use super::Context;
 use crate::cli::RunArgs;
 use crate::output;
 use crate::queries;
-use crate::sparql::{self, Dataset};
-use crate::store::{self, Access};
+use crate::sparql::Dataset;
+use crate::store::Access;
 use anyhow::{Context as _, Result};
 
 pub fn run(ctx: &Context, args: RunArgs) -> Result<()> {
     let saved = queries::find(ctx.queries.as_deref(), &args.name)?;
-    let prepared = sparql::prepare(
-        saved.algebra(&args.params)?,
-        Dataset::union_if(!args.no_union),
-        None,
-    );
-    let store = store::open(&ctx.store, Access::Read)?;
-    let results = prepared
-        .on_store(&store)
-        .execute()
+    let query = saved.algebra(&args.params)?;
+    let backend = ctx.backend_for(&saved)?.open(Access::Read)?;
+    let deadline = ctx.deadline();
+    let results = backend
+        .query(query, Dataset::union_if(!args.no_union), deadline.as_ref())
         .with_context(|| format!("saved query '{}' failed", saved.name))?;
     // Results stream: an error found on the way (a SERVICE endpoint down, say) surfaces here.
     output::write_results(results, args.format.as_deref(), &ctx.printer)

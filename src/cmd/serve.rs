@@ -3,7 +3,7 @@
 use super::Context;
 use crate::cli::ServeArgs;
 use crate::server::{self, Endpoint};
-use crate::store::{self, Access};
+use crate::store::Access;
 use anyhow::{Context as _, Result, bail};
 use std::net::ToSocketAddrs;
 use std::time::Duration;
@@ -19,10 +19,12 @@ pub fn run(ctx: &Context, args: ServeArgs) -> Result<()> {
     if addresses.is_empty() {
         bail!("--bind gives no address to listen on");
     }
-    let store = store::open(&ctx.store, Access::Read)?;
+    let backend = ctx.backend.open(Access::Read)?;
+    let store = backend.store()?;
+    let timeout = ctx.timeout.unwrap_or(60);
     let endpoint = Endpoint::new(
         store.store.clone(),
-        (args.timeout > 0).then(|| Duration::from_secs(args.timeout)),
+        (timeout > 0).then(|| Duration::from_secs(timeout)),
         usize::try_from(args.max_queries).unwrap_or(usize::MAX),
     );
     let max_connections = usize::try_from(args.max_connections).unwrap_or(usize::MAX);
@@ -34,6 +36,6 @@ pub fn run(ctx: &Context, args: ServeArgs) -> Result<()> {
         ));
     }
     server.join().context("the server stopped")?;
-    drop(store);
+    drop(backend);
     Ok(())
 }

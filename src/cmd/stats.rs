@@ -1,15 +1,15 @@
 //! `mss-kg stats`: triples per graph and instances per class.
 
 use super::Context;
+use crate::backend::Backend;
 use crate::cli::StatsArgs;
 use crate::format::ResultFormat;
 use crate::output::{self, display_term};
 use crate::sparql;
-use crate::store::{self, Access};
+use crate::store::Access;
 use anyhow::{Result, bail};
 use oxigraph::model::{Literal, Term, Variable};
 use oxigraph::sparql::QueryResults;
-use oxigraph::store::Store;
 use std::io::Write;
 
 const GRAPHS: &str = "SELECT ?graph (COUNT(*) AS ?triples) WHERE { GRAPH ?graph { ?s ?p ?o } } \
@@ -24,10 +24,13 @@ pub struct Stats {
     pub classes: Vec<(Term, u64)>,
 }
 
-/// Counts what `store` holds.
-pub fn compute(store: &Store) -> Result<Stats> {
-    let default = rows(store, DEFAULT_GRAPH, false)?;
-    let mut graphs = vec![(None, count(&default[0][0]))];
+/// Counts what the graph holds (on an endpoint, its named graphs: its default graph is theirs).
+pub fn compute(store: &Backend) -> Result<Stats> {
+    let mut graphs = Vec::new();
+    if let Backend::Embedded(_) = store {
+        let default = rows(store, DEFAULT_GRAPH, false)?;
+        graphs.push((None, count(&default[0][0])));
+    }
     for row in rows(store, GRAPHS, false)? {
         graphs.push((row[0].clone(), count(&row[1])));
     }
@@ -38,21 +41,22 @@ pub fn compute(store: &Store) -> Result<Stats> {
     Ok(Stats { graphs, classes })
 }
 
-fn rows(store: &Store, query: &str, union: bool) -> Result<Vec<Vec<Option<Term>>>> {
-    let QueryResults::Solutions(solutions) =
-        sparql::parse_query(query, "stats", sparql::Dataset::union_if(union), None)?
-            .on_store(store)
-            .execute()?
+fn rows(store: &Backend, query: &str, union: bool) -> Result<Vec<Vec<Option<Term>>>> {
+    // On an endpoint every query reads its default graph, the union of its graphs.
+    let union = union || matches!(store, Backend::Remote(_));
+    let QueryResults::Solutions(solutions) = store.query(
+        sparql::parse_algebra(query, "stats")?,
+        sparql::Dataset::union_if(union),
+        None,
+    )?
     else {
         unreachable!("a SELECT query")
     };
     let variables = solutions.variables().to_vec();
     solutions
         .map(|s| {
-            Ok(variables
-                .iter()
-                .map(|v| s.as_ref().ok().and_then(|s| s.get(v).cloned()))
-                .collect())
+            let s = s?;
+            Ok(variables.iter().map(|v| s.get(v).cloned()).collect())
         })
         .collect()
 }
@@ -80,7 +84,7 @@ fn write_counts(
 }
 
 pub fn run(ctx: &Context, args: StatsArgs) -> Result<()> {
-    let store = store::open(&ctx.store, Access::Read)?;
+    let store = ctx.backend.open(Access::Read)?;
     let stats = compute(&store)?;
     let mut out = ctx.printer.stdout();
     match args.format.to_ascii_lowercase().as_str() {

@@ -1,9 +1,10 @@
 //! `mss-kg update`: apply a SPARQL Update in one transaction and say what it changed.
 
 use super::{Context, read_sparql};
+use crate::backend::Backend;
 use crate::cli::UpdateArgs;
-use crate::store::{self, Access};
-use crate::update::{self, Report, graph_key_label};
+use crate::store::Access;
+use crate::update::{Report, graph_key_label};
 use crate::{queries, sparql};
 use anyhow::{Context as _, Result, anyhow};
 use oxigraph::model::NamedNode;
@@ -20,10 +21,22 @@ pub fn run(ctx: &Context, args: UpdateArgs) -> Result<()> {
         })
         .transpose()?;
     let parsed = sparql::parse_update_algebra(&text, &source)?;
-    let store = store::open(&ctx.store, Access::Write)?;
-    let report = update::apply(&store, parsed, graph.as_ref())
-        .with_context(|| format!("{source}: update failed, the store is unchanged"))?;
-    store::flush(&store)?;
+    let backend = ctx.backend.open(Access::Write)?;
+    let changed = backend.update(parsed, Some(&text), graph.as_ref());
+    let report = match &backend {
+        Backend::Embedded(_) => {
+            changed.with_context(|| format!("{source}: update failed, the store is unchanged"))?
+        }
+        Backend::Remote(_) => changed.with_context(|| format!("{source}: update failed"))?,
+    };
+    let Some(report) = report else {
+        // An endpoint applies the update as a whole, and says nothing of what it changed.
+        ctx.printer.note(format!(
+            "update applied by the {} (an endpoint does not say what it changed)",
+            backend.name()
+        ));
+        return Ok(());
+    };
     for warning in &report.warnings {
         eprintln!("mss-kg: warning: {warning}");
     }

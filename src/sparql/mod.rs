@@ -6,6 +6,7 @@ pub mod diagnose;
 pub mod limits;
 pub mod merge;
 pub mod watchdog;
+pub mod wire;
 
 use crate::prefixes;
 use anyhow::{Result, anyhow};
@@ -118,13 +119,14 @@ fn reads_several_graphs(query: &Query, dataset: &Dataset) -> bool {
     }
 }
 
-/// Prepares a parsed query against `dataset`. Where the default graph is made of several graphs,
-/// the query is rewritten to read their merge, a set ([`merge`]), unless its answer cannot
-/// depend on how often a triple is found ([`merge::counts_copies`]: an `ASK`, a `SELECT
-/// DISTINCT` or a `CONSTRUCT` with no aggregate, sub-select or `LIMIT` inside).
-pub fn prepare(query: Query, dataset: Dataset, deadline: Option<&Deadline>) -> PreparedSparqlQuery {
+/// The query to evaluate against `dataset`: where its default graph is made of several graphs,
+/// rewritten to read their merge, a set ([`merge`]), unless its answer cannot depend on how often
+/// a triple is found ([`merge::counts_copies`]: an `ASK`, a `SELECT DISTINCT` or a `CONSTRUCT`
+/// with no aggregate, sub-select or `LIMIT` inside). A remote endpoint is sent this query too:
+/// Virtuoso's default graph, for one, yields a copy of a triple per graph that holds it.
+pub fn read_as_set(query: Query, dataset: &Dataset) -> Query {
     let mut query = query;
-    if reads_several_graphs(&query, &dataset) && merge::counts_copies(&query) {
+    if reads_several_graphs(&query, dataset) && merge::counts_copies(&query) {
         let mut fresh = merge::Fresh::default();
         query = match query {
             Query::Select {
@@ -159,6 +161,13 @@ pub fn prepare(query: Query, dataset: Dataset, deadline: Option<&Deadline>) -> P
             ask @ Query::Ask { .. } => ask,
         };
     }
+    query
+}
+
+/// Prepares a parsed query against `dataset`: [`read_as_set`], then Oxigraph's evaluator, with
+/// the deadline, the dataset and the optimizer bounded by the [`limits`].
+pub fn prepare(query: Query, dataset: Dataset, deadline: Option<&Deadline>) -> PreparedSparqlQuery {
+    let query = read_as_set(query, &dataset);
     let mut evaluator = evaluator(deadline);
     if limits::query_shape(&query).size > limits::OPTIMIZE_UP_TO {
         evaluator = evaluator.without_optimizations();
