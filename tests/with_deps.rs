@@ -198,6 +198,38 @@ fn rapper_that_is_not_raptors() {
     assert!(out.contains("missing rapper"), "{out}");
 }
 
+/// Issue #14: the --endpoint tests start Virtuoso; a program of its name that is something else,
+/// unixODBC's isql where Virtuoso's isql-vt should be, or no packaged virtuoso.ini, is missing.
+#[test]
+fn virtuoso_that_is_not_virtuoso() {
+    let server = "echo 'Virtuoso Open Source Edition (Column Store) (multi threaded)'";
+    let client = "echo 'OpenLink Virtuoso Interactive SQL (Virtuoso)'";
+    let ini = ["etc/virtuoso-opensource-7/virtuoso.ini"];
+    let line = |programs: &[(&str, &str)], files: &[&str]| {
+        let wd = Workdir::new();
+        let path = fake_bin(&wd, programs);
+        let root = sysroot(&wd, files);
+        let out = test_check(&wd, &[("PATH", &path), ("WITH_DEPS_SYSROOT", &root)]);
+        out.lines().any(|l| l.starts_with("missing Virtuoso"))
+    };
+    assert!(line(
+        &[
+            ("virtuoso-t", "echo 'virtuoso-t: a tenor'"),
+            ("isql-vt", client)
+        ],
+        &ini
+    ));
+    assert!(line(
+        &[
+            ("virtuoso-t", server),
+            ("isql-vt", "echo 'usage: isql DSN [UID [PWD]] [options]'")
+        ],
+        &ini
+    ));
+    assert!(line(&[("virtuoso-t", server), ("isql-vt", client)], &[]));
+    assert!(!line(&[("virtuoso-t", server), ("isql-vt", client)], &ini));
+}
+
 #[test]
 fn curl_that_is_not_curl() {
     let wd = Workdir::new();
