@@ -95,7 +95,12 @@ pub enum Command {
 /// invocation is atomic: if any file fails, nothing of it is in the store. Uses Oxigraph's bulk
 /// loader; shows progress on a terminal.
 ///
+/// With --endpoint, the files go to a remote engine (Graph Store Protocol with --graph-store,
+/// else SPARQL Update), each parsed before anything is sent; a load that fails part-way says
+/// what was written and how to clear it. --bundled publishes the bundled graph, graph by graph.
+///
 /// Example: mss-kg load countries.ttl extra/ --graph https://example.org/extra
+/// Example: mss-kg --endpoint http://localhost:8890/sparql load --bundled
 #[derive(Debug, Args)]
 pub struct LoadArgs {
     /// Files or folders to load; `-` for standard input
@@ -156,6 +161,9 @@ pub struct QueryArgs {
 /// `DELETE WHERE { ... }` alone matches nothing; the update then says which graphs its pattern
 /// matches in. Use `GRAPH ?g { ... }` to change every graph that holds a fact, or `--graph` (or
 /// WITH) for one.
+///
+/// With --endpoint, the update is sent to the engine as written (SPARQL 1.1 Update, with the
+/// common prefixes declared); the engine applies it and does not say what changed.
 ///
 /// Example: mss-kg update 'INSERT DATA { GRAPH <urn:x:notes> { mssr:mss rdfs:comment "seen" } }'
 /// Example: mss-kg update --graph src:004_dab5f6f63f8bcf4a 'DELETE WHERE { ?d mss:personnelCount ?c }'
@@ -412,7 +420,9 @@ pub struct LinkArgs {
 /// Results follow the Accept header: SPARQL JSON (default), XML, CSV or TSV; N-Triples (default),
 /// Turtle, RDF/XML, ... for CONSTRUCT and DESCRIBE. They stream. Updates are refused: the store is
 /// opened read-only, so other mss-kg processes can still read it while it is served. Stops on
-/// Ctrl-C. Other tools (and `SERVICE <http://127.0.0.1:7878/query>` in a query) can use it.
+/// Ctrl-C. Other tools (and `SERVICE <http://127.0.0.1:7878/query>` in a query) can use it. A
+/// query still running after --timeout seconds (60 by default; 0: never) is cancelled: before its
+/// first results it answers 503, later it ends its response as failed.
 ///
 /// Example: mss-kg serve --bind 127.0.0.1:7878
 #[derive(Debug, Args)]

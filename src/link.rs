@@ -356,10 +356,19 @@ impl Entities {
     }
 
     /// The entities that have a name: only those can be matched.
+    /// The entities that have a name, each's names in one order (labels first, then by folded
+    /// and written form), so that evidence never depends on the order the graph gave them in
+    /// (an endpoint's differs from the store's).
     pub fn named(self) -> Vec<Entity> {
         self.entities
             .into_iter()
             .filter(|e| !e.names.is_empty())
+            .map(|mut e| {
+                e.names.sort_by(|a, b| {
+                    (!a.preferred, &a.key, &a.text).cmp(&(!b.preferred, &b.key, &b.text))
+                });
+                e
+            })
             .collect()
     }
 }

@@ -439,7 +439,7 @@ fn partly_written(
     url: &str,
 ) -> anyhow::Error {
     if sent == 0 {
-        return error.context("nothing was written");
+        return anyhow!("{error:#} (nothing was written)");
     }
     let name = |g: &String| {
         if g.is_empty() {
@@ -462,9 +462,10 @@ fn partly_written(
     )
 }
 
-/// Triples sent per Graph Store Protocol request, and per `INSERT DATA` where there is none.
+/// Triples sent per Graph Store Protocol request, and per `INSERT DATA` where there is none
+/// (Virtuoso's SPARQL compiler refuses an update of 2,000: its SQL would pass 10,000 lines).
 const GSP_CHUNK: usize = 100_000;
-const UPDATE_CHUNK: usize = 10_000;
+const UPDATE_CHUNK: usize = 1_000;
 
 /// Sends quads to an endpoint in chunks, graph by graph: with the Graph Store Protocol when the
 /// server has one, else as `INSERT DATA`. A triple with a blank node waits for the end, so that
