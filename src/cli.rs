@@ -412,14 +412,16 @@ pub struct LinkArgs {
     pub format: Option<String>,
 }
 
-/// Serve the store as a read-only SPARQL endpoint (SPARQL 1.1 Protocol).
+/// Serve the store as a SPARQL endpoint (SPARQL 1.1 Protocol), read-only unless --writable.
 ///
 /// Answers `GET /query?query=...` and `POST /query` (application/sparql-query, or a form), also
 /// at `/sparql`. The default graph is the union of all graphs unless the request names graphs
 /// with `default-graph-uri` / `named-graph-uri`; common prefixes may be omitted, as for `query`.
 /// Results follow the Accept header: SPARQL JSON (default), XML, CSV or TSV; N-Triples (default),
-/// Turtle, RDF/XML, ... for CONSTRUCT and DESCRIBE. They stream. Updates are refused: the store is
-/// opened read-only, so other mss-kg processes can still read it while it is served. Stops on
+/// Turtle, RDF/XML, ... for CONSTRUCT and DESCRIBE. They stream. `GET /sparql` without a query
+/// answers the Service Description; `GET /store?graph=IRI` (or `?default`) a graph (Graph Store
+/// Protocol). Without --writable, updates are refused and the store is opened read-only, so other
+/// mss-kg processes can still read it while it is served. Stops on
 /// Ctrl-C. Other tools (and `SERVICE <http://127.0.0.1:7878/query>` in a query) can use it. A
 /// query still running after --timeout seconds (60 by default; 0: never) is cancelled: before its
 /// first results it answers 503, later it ends its response as failed.
@@ -442,6 +444,22 @@ pub struct ServeArgs {
     /// Keep at most this many client connections open; more wait to be accepted
     #[arg(long, value_name = "N", default_value_t = 256, value_parser = clap::value_parser!(u64).range(1..=65536))]
     pub max_connections: u64,
+    /// Take writes: SPARQL Update on /update and the Graph Store Protocol on /store (PUT, POST,
+    /// DELETE). Writes need the bearer token of --token-file or MSS_KG_TOKEN; without one, only
+    /// on a loopback address. The store is then opened for writing: other processes wait for it
+    #[arg(long)]
+    pub writable: bool,
+    /// A file holding the bearer token that writes must carry (`Authorization: Bearer TOKEN`)
+    /// [default: MSS_KG_TOKEN]
+    #[arg(long, value_name = "FILE", requires = "writable")]
+    pub token_file: Option<PathBuf>,
+    /// Refuse a request body larger than this many bytes (413)
+    #[arg(long, value_name = "BYTES", default_value_t = 16 << 20)]
+    pub max_body: u64,
+    /// Let pages of this origin (e.g. https://example.org, or `*`) call the endpoint from a
+    /// browser (CORS); none by default
+    #[arg(long, value_name = "ORIGIN")]
+    pub cors: Option<String>,
 }
 
 /// Print a shell completion script to standard output.

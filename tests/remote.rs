@@ -737,3 +737,74 @@ fn every_w3c_syntax_query_can_be_sent() {
     }
     assert!(sent > 40, "only {sent} queries");
 }
+
+/// Issue #14 with #15: writes through `--endpoint` to `mss-kg serve --writable`, with the
+/// Graph Store Protocol and with SPARQL Update, the token from the environment.
+#[test]
+fn loads_and_updates_reach_a_writable_serve() {
+    let served = Workdir::new();
+    let token = served.write("token", "t0ken\n");
+    let server = Server::start_with(
+        &served,
+        &served.store(),
+        &["--writable", "--token-file", token.to_str().unwrap()],
+    );
+    let base = server.url.trim_end_matches("/query").to_owned();
+    let (update, store) = (format!("{base}/update"), format!("{base}/store"));
+    let wd = Workdir::new();
+    let file = wd.write("x.ttl", "<urn:x:a> <urn:x:p> [ <urn:x:q> 1 ] .\n");
+    let remote = |args: &[&str]| {
+        let mut all = vec!["--endpoint", &server.url, "--update-endpoint", &update];
+        all.extend(args);
+        wd.command(&all)
+            .env("MSS_KG_TOKEN", "t0ken")
+            .stdin(Stdio::null())
+            .output()
+            .unwrap()
+    };
+    for graph_store in [true, false] {
+        let mut args = vec![];
+        if graph_store {
+            args.extend(["--graph-store", store.as_str()]);
+        }
+        let graph = if graph_store {
+            "urn:x:gsp"
+        } else {
+            "urn:x:upd"
+        };
+        args.extend(["load", file.to_str().unwrap(), "--graph", graph]);
+        let out = remote(&args);
+        assert!(out.status.success(), "{out:?}");
+    }
+    let out = remote(&[
+        "update",
+        "INSERT DATA { GRAPH <urn:x:upd> { <urn:x:b> <urn:x:p> 2 } }",
+    ]);
+    assert!(out.status.success(), "{out:?}");
+    let rows = wd.select(&[
+        "--endpoint",
+        &server.url,
+        "query",
+        "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } FILTER(STRSTARTS(STR(?g), 'urn:x:')) } GROUP BY ?g ORDER BY ?g",
+    ]);
+    let counts: Vec<(&str, &str)> = rows
+        .iter()
+        .map(|r| (r["g"].as_str(), r["n"].as_str()))
+        .collect();
+    assert_eq!(counts, [("urn:x:gsp", "2"), ("urn:x:upd", "3")]);
+    // Without the token: refused, in one line naming the URL and where credentials come from.
+    let run = wd
+        .run(&[
+            "--endpoint",
+            &server.url,
+            "--update-endpoint",
+            &update,
+            "update",
+            "CLEAR ALL",
+        ])
+        .fails();
+    assert!(
+        run.stderr.contains("401") && run.stderr.contains("MSS_KG_TOKEN"),
+        "{run:?}"
+    );
+}

@@ -430,3 +430,260 @@ fn the_default_graph_over_http_is_a_set() {
     assert_eq!(all, distinct);
     assert!(copies.parse::<u64>().unwrap() > all.parse::<u64>().unwrap());
 }
+
+/// The triples of a graph through the Graph Store Protocol, as sorted N-Triples lines.
+fn graph_lines(http: &mut crate::util::Http, graph: &str) -> Vec<String> {
+    let reply = http.request(
+        "GET",
+        &format!("/store?graph={}", encode(graph)),
+        &[("Accept", "application/n-triples")],
+        b"",
+    );
+    if reply.status == 404 {
+        return Vec::new();
+    }
+    assert_eq!(reply.status, 200, "{reply:?}");
+    let mut lines: Vec<String> = reply.text().lines().map(str::to_owned).collect();
+    lines.sort();
+    lines
+}
+
+/// Issue #15: writes need --writable and, when a token is set, the token; readers need nothing.
+/// A refused write changes nothing.
+#[test]
+fn writes_need_writable_and_the_token() {
+    let wd = Workdir::new();
+    wd.run(&["stats"]).ok();
+    let update = b"INSERT DATA { GRAPH <urn:x:g> { <urn:x:a> <urn:x:p> \"v\" } }";
+    let sparql_update = [("Content-Type", "application/sparql-update")];
+    {
+        let server = Server::start(&wd, &wd.store());
+        let mut http = server.connect();
+        let reply = http.request("POST", "/update", &sparql_update, update);
+        assert_eq!(reply.status, 403, "{reply:?}");
+        assert!(reply.text().contains("--writable"), "{reply:?}");
+        let put = http.request(
+            "PUT",
+            "/store?graph=urn:x:g",
+            &[("Content-Type", "text/turtle")],
+            b"<urn:x:a> <urn:x:p> 1 .",
+        );
+        assert_eq!(put.status, 403, "{put:?}");
+        // Reading a graph is open.
+        let source = "https://w3id.org/mss-kg/source/004_dab5f6f63f8bcf4a";
+        assert!(!graph_lines(&mut http, source).is_empty());
+    }
+    let token = wd.write("token", "s3cret-token\n");
+    let server = Server::start_with(
+        &wd,
+        &wd.store(),
+        &["--writable", "--token-file", token.to_str().unwrap()],
+    );
+    let mut http = server.connect();
+    let reply = http.request("POST", "/update", &sparql_update, update);
+    assert_eq!(reply.status, 401, "{reply:?}");
+    assert_eq!(
+        reply.header("www-authenticate"),
+        Some("Bearer realm=\"mss-kg\"")
+    );
+    let wrong = [
+        ("Content-Type", "application/sparql-update"),
+        ("Authorization", "Bearer s3cret-tokem"),
+    ];
+    assert_eq!(http.request("POST", "/update", &wrong, update).status, 403);
+    assert!(
+        graph_lines(&mut http, "urn:x:g").is_empty(),
+        "a refused write wrote"
+    );
+    let right = [
+        ("Content-Type", "application/sparql-update"),
+        ("Authorization", "Bearer s3cret-token"),
+    ];
+    let reply = http.request("POST", "/update", &right, update);
+    assert_eq!(reply.status, 200, "{reply:?}");
+    assert!(
+        reply.text().contains("inserted 1 triple into <urn:x:g>"),
+        "{reply:?}"
+    );
+    assert_eq!(
+        graph_lines(&mut http, "urn:x:g"),
+        ["<urn:x:a> <urn:x:p> \"v\" ."]
+    );
+    // A bad update is a 400 with the parser's message, and changes nothing.
+    let reply = http.request(
+        "POST",
+        "/update",
+        &right,
+        b"INSERT DATA { GRAPH <urn:x:g> { <urn:x:b> <urn:x:p> } }",
+    );
+    assert_eq!(reply.status, 400, "{reply:?}");
+    assert!(reply.text().contains("invalid SPARQL"), "{reply:?}");
+    assert_eq!(graph_lines(&mut http, "urn:x:g").len(), 1);
+    // A form works too, with the protocol's using-graph-uri.
+    let form = format!(
+        "update={}&using-graph-uri={}",
+        encode("INSERT { GRAPH <urn:x:h> { ?s <urn:x:copy> ?o } } WHERE { ?s <urn:x:p> ?o }"),
+        encode("urn:x:g")
+    );
+    let reply = http.request(
+        "POST",
+        "/update",
+        &[
+            ("Content-Type", "application/x-www-form-urlencoded"),
+            ("Authorization", "Bearer s3cret-token"),
+        ],
+        form.as_bytes(),
+    );
+    assert_eq!(reply.status, 200, "{reply:?}");
+    assert_eq!(
+        graph_lines(&mut http, "urn:x:h"),
+        ["<urn:x:a> <urn:x:copy> \"v\" ."]
+    );
+}
+
+/// Issue #15: without a token, --writable listens on loopback only.
+#[test]
+fn writable_without_a_token_stays_on_loopback() {
+    let wd = Workdir::new();
+    let port = crate::util::free_port();
+    let run = wd
+        .run(&["serve", "--writable", "--bind", &format!("0.0.0.0:{port}")])
+        .fails();
+    assert!(run.stderr.contains("--token-file"), "{run:?}");
+}
+
+/// Issue #15: the Graph Store HTTP Protocol: PUT, POST, GET (negotiated), HEAD, DELETE, the
+/// default graph, bad bodies and sizes refused with the graph unchanged.
+#[test]
+fn the_graph_store_protocol() {
+    let wd = Workdir::new();
+    let server = Server::start_with(&wd, &wd.store(), &["--writable", "--max-body", "1000"]);
+    let mut http = server.connect();
+    let turtle = [("Content-Type", "text/turtle")];
+    let g = "/store?graph=urn:x:g";
+    assert_eq!(
+        http.request("PUT", g, &turtle, b"<urn:x:a> <urn:x:p> 1 .")
+            .status,
+        201
+    );
+    assert_eq!(
+        http.request("PUT", g, &turtle, b"<urn:x:a> <urn:x:p> 2 .")
+            .status,
+        204
+    );
+    assert_eq!(
+        http.request(
+            "POST",
+            g,
+            &[("Content-Type", "application/n-triples")],
+            b"<urn:x:a> <urn:x:q> \"x\" .\n"
+        )
+        .status,
+        204
+    );
+    assert_eq!(
+        graph_lines(&mut http, "urn:x:g"),
+        [
+            "<urn:x:a> <urn:x:p> \"2\"^^<http://www.w3.org/2001/XMLSchema#integer> .",
+            "<urn:x:a> <urn:x:q> \"x\" ."
+        ]
+    );
+    let reply = http.request("GET", g, &[("Accept", "text/turtle")], b"");
+    assert_eq!(reply.header("content-type"), Some("text/turtle"));
+    assert!(reply.text().contains("<urn:x:a> <urn:x:p> 2"), "{reply:?}");
+    let head = http.request("HEAD", g, &[], b"");
+    assert_eq!(
+        (head.status, head.header("content-type")),
+        (200, Some("text/turtle"))
+    );
+    // Refused, and the graph unchanged: a malformed body, an unknown type, too big a body.
+    let bad = http.request("PUT", g, &turtle, b"<urn:x:a> <urn:x:p> .");
+    assert_eq!(bad.status, 400, "{bad:?}");
+    let unknown = http.request("PUT", g, &[("Content-Type", "application/pdf")], b"hello");
+    assert_eq!(unknown.status, 415, "{unknown:?}");
+    let big = format!("<urn:x:a> <urn:x:p> \"{}\" .", "x".repeat(2000));
+    let big = http.request("PUT", g, &turtle, big.as_bytes());
+    assert_eq!(big.status, 413, "{big:?}");
+    // The server closes a connection whose body it did not read: a new one.
+    let mut http = server.connect();
+    assert_eq!(graph_lines(&mut http, "urn:x:g").len(), 2);
+    // The default graph.
+    assert_eq!(
+        http.request("PUT", "/store?default", &turtle, b"<urn:x:d> <urn:x:p> 3 .")
+            .status,
+        204
+    );
+    let reply = http.request(
+        "GET",
+        "/store?default",
+        &[("Accept", "application/n-triples")],
+        b"",
+    );
+    assert_eq!(
+        reply.text().trim(),
+        "<urn:x:d> <urn:x:p> \"3\"^^<http://www.w3.org/2001/XMLSchema#integer> ."
+    );
+    // POST without a graph creates one and says where.
+    let created = http.request("POST", "/store", &turtle, b"<urn:x:n> <urn:x:p> 4 .");
+    assert_eq!(created.status, 201, "{created:?}");
+    let location = created.header("location").unwrap().to_owned();
+    assert_eq!(graph_lines(&mut http, &location).len(), 1);
+    // DELETE, then 404.
+    assert_eq!(http.request("DELETE", g, &[], b"").status, 204);
+    assert_eq!(http.request("GET", g, &[], b"").status, 404);
+    assert_eq!(http.request("DELETE", g, &[], b"").status, 404);
+}
+
+/// Issue #15: `GET /sparql` without a query is the Service Description; CORS only with --cors.
+#[test]
+fn service_description_and_cors() {
+    let wd = Workdir::new();
+    wd.run(&["stats"]).ok();
+    let server = Server::start_with(&wd, &wd.store(), &["--cors", "https://example.org"]);
+    let mut http = server.connect();
+    let reply = http.request("GET", "/sparql", &[("Origin", "https://example.org")], b"");
+    assert_eq!(reply.status, 200);
+    assert_eq!(reply.header("content-type"), Some("text/turtle"));
+    let sd = reply.text();
+    assert!(
+        sd.contains("a sd:Service") && sd.contains("sd:SPARQL11Query"),
+        "{sd}"
+    );
+    assert!(!sd.contains("SPARQL11Update"), "{sd}");
+    assert!(
+        sd.contains(&format!("<http://{}/sparql>", "localhost")),
+        "{sd}"
+    );
+    assert_eq!(
+        reply.header("access-control-allow-origin"),
+        Some("https://example.org")
+    );
+    let other = http.request("GET", "/sparql", &[("Origin", "https://evil.example")], b"");
+    assert_eq!(other.header("access-control-allow-origin"), None);
+    let preflight = http.request(
+        "OPTIONS",
+        "/sparql",
+        &[
+            ("Origin", "https://example.org"),
+            ("Access-Control-Request-Method", "POST"),
+        ],
+        b"",
+    );
+    assert_eq!(preflight.status, 204);
+    // (oxhttp drops Access-Control-Allow-Methods; GET, HEAD and POST need none.)
+    assert!(
+        preflight
+            .header("access-control-allow-headers")
+            .unwrap()
+            .contains("Content-Type")
+    );
+    assert_eq!(
+        preflight.header("access-control-allow-origin"),
+        Some("https://example.org")
+    );
+    drop(server);
+    let server = Server::start(&wd, &wd.store());
+    let mut http = server.connect();
+    let reply = http.request("GET", "/sparql", &[("Origin", "https://example.org")], b"");
+    assert_eq!(reply.header("access-control-allow-origin"), None);
+}

@@ -291,6 +291,47 @@ impl Http {
         self.read_reply()
     }
 
+    /// Any request: method, target, extra headers and body; a `HEAD` reply has no body.
+    pub fn request(
+        &mut self,
+        method: &str,
+        target: &str,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) -> Reply {
+        use std::io::Write;
+        let mut request = format!("{method} {target} HTTP/1.1\r\nHost: localhost\r\n");
+        for (name, value) in headers {
+            request.push_str(&format!("{name}: {value}\r\n"));
+        }
+        request.push_str(&format!("Content-Length: {}\r\n\r\n", body.len()));
+        let stream = self.reader.get_mut();
+        stream.write_all(request.as_bytes()).unwrap();
+        stream.write_all(body).unwrap();
+        if method == "HEAD" {
+            return self.read_head();
+        }
+        self.read_reply()
+    }
+
+    fn read_head(&mut self) -> Reply {
+        let status_line = self.line().expect("a status line");
+        let status = status_line.split(' ').nth(1).unwrap().parse().unwrap();
+        let mut headers = Vec::new();
+        while let Some(line) = self.line() {
+            if line.is_empty() {
+                break;
+            }
+            let (name, value) = line.split_once(':').unwrap();
+            headers.push((name.trim().to_ascii_lowercase(), value.trim().to_owned()));
+        }
+        Reply {
+            status,
+            headers,
+            body: Ok(String::new()),
+        }
+    }
+
     fn line(&mut self) -> Option<String> {
         use std::io::BufRead;
         let mut line = String::new();
@@ -322,7 +363,9 @@ impl Http {
                 .find(|(n, _)| n == name)
                 .map(|(_, v): &(String, String)| v.clone())
         };
-        let body = if let Some(length) = find("content-length") {
+        let body = if status == 204 || status == 304 {
+            Ok(String::new())
+        } else if let Some(length) = find("content-length") {
             let mut body = vec![0; length.parse().unwrap()];
             self.reader
                 .read_exact(&mut body)

@@ -12,7 +12,7 @@
 //! handing each query to a thread of its own cost a third of the throughput of small queries.
 //! At most `--max-queries` run at once ([`Slots`]).
 
-use super::protocol::{HttpError, bad_request, negotiate, server_error};
+use super::protocol::{HttpError, negotiate, server_error};
 use crate::sparql::{self, Dataset, Deadline};
 use oxhttp::model::StatusCode;
 use oxigraph::io::RdfFormat;
@@ -32,11 +32,13 @@ const BATCH_BYTES: usize = 16 * 1024;
 /// One query to answer.
 pub struct Job {
     pub store: Store,
-    pub text: String,
+    pub query: spargebra::Query,
     pub dataset: Dataset,
     /// The request's `Accept` header.
     pub accept: Option<String>,
     pub timeout: Option<Duration>,
+    /// The RDF format of a graph result when the client takes any.
+    pub graph_default: RdfFormat,
 }
 
 /// How a query began: an error, a whole answer, or the first batch of a longer one.
@@ -241,13 +243,12 @@ pub fn start(job: Job, slot: Slot) -> First {
 
 /// Parses, negotiates and evaluates: the media type, and what writes the results one by one.
 fn evaluate(job: Job, deadline: &Deadline) -> Result<(&'static str, (Step, Buffer)), HttpError> {
-    let query =
-        sparql::parse_algebra(&job.text, "query").map_err(|e| bad_request(format!("{e:#}")))?;
+    let query = job.query;
     let accept = job.accept.as_deref();
     let graph_format =
         match &query {
             spargebra::Query::Construct { .. } | spargebra::Query::Describe { .. } => Some(
-                negotiate(accept, RdfFormat::from_media_type, RdfFormat::NTriples)?,
+                negotiate(accept, RdfFormat::from_media_type, job.graph_default)?,
             ),
             _ => None,
         };

@@ -13,11 +13,14 @@
 
 pub mod answer;
 pub mod protocol;
+pub mod service;
+pub mod store;
 
 use crate::sparql::Dataset;
 use answer::{First, Job, Slots};
 use oxhttp::model::header::CONTENT_TYPE;
 use oxhttp::model::{Body, Method, Request, Response, StatusCode};
+use oxigraph::io::RdfFormat;
 use oxigraph::model::NamedNode;
 use oxigraph::store::Store;
 use protocol::{HttpError, Params, bad_request, media_type, read_body, text};
@@ -26,23 +29,51 @@ use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::time::Duration;
 
+/// How the endpoint serves.
+#[derive(Clone)]
+pub struct Options {
+    /// Queries still running after this are cancelled.
+    pub timeout: Option<Duration>,
+    /// At most this many queries at once.
+    pub max_queries: usize,
+    /// The most a request body may hold.
+    pub max_body: u64,
+    /// Whether writes are taken, and with which token.
+    pub writes: store::Writes,
+    /// The origin allowed to call from a browser page of another site (`*` for any).
+    pub cors: Option<String>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            timeout: Some(Duration::from_secs(60)),
+            max_queries: 32,
+            max_body: protocol::MAX_BODY,
+            writes: store::Writes::default(),
+            cors: None,
+        }
+    }
+}
+
 /// What the endpoint serves and how.
 #[derive(Clone)]
 pub struct Endpoint {
     pub store: Store,
     /// Queries still running after this are cancelled.
     pub timeout: Option<Duration>,
+    options: Arc<Options>,
     slots: Arc<Slots>,
 }
 
 impl Endpoint {
-    /// Serves `store`, cancelling queries after `timeout` and running at most `max_queries` at
-    /// once.
-    pub fn new(store: Store, timeout: Option<Duration>, max_queries: usize) -> Self {
+    /// Serves `store` as `options` say.
+    pub fn new(store: Store, options: Options) -> Self {
         Self {
             store,
-            timeout,
-            slots: Slots::new(max_queries),
+            timeout: options.timeout,
+            slots: Slots::new(options.max_queries),
+            options: Arc::new(options),
         }
     }
 
@@ -51,11 +82,59 @@ impl Endpoint {
     pub fn handle(&self, request: &mut Request<Body>) -> Response<Body> {
         let answer = std::panic::catch_unwind(AssertUnwindSafe(|| self.route(request)))
             .unwrap_or_else(|_| Err(protocol::server_error("the request failed: internal error")));
-        answer.unwrap_or_else(|(status, message)| text(status, format!("{message}\n")))
+        let response =
+            answer.unwrap_or_else(|(status, message)| text(status, format!("{message}\n")));
+        self.cors(request, store::challenge(response))
+    }
+
+    /// Adds CORS headers when `--cors` allows the request's origin.
+    fn cors(&self, request: &Request<Body>, mut response: Response<Body>) -> Response<Body> {
+        let Some(allowed) = &self.options.cors else {
+            return response;
+        };
+        let origin = request
+            .headers()
+            .get(oxhttp::model::header::ORIGIN)
+            .and_then(|v| v.to_str().ok());
+        let Some(origin) = origin.filter(|o| allowed == "*" || o == allowed) else {
+            return response;
+        };
+        let headers = response.headers_mut();
+        let value = |v: &str| v.parse().expect("a valid header value");
+        headers.insert(
+            oxhttp::model::header::ACCESS_CONTROL_ALLOW_ORIGIN,
+            value(if allowed == "*" { "*" } else { origin }),
+        );
+        // (oxhttp drops Access-Control-Allow-Methods as if it were a request header: browsers
+        // then allow GET, HEAD and POST, the protocol's methods, and not PUT or DELETE.)
+        headers.insert(
+            oxhttp::model::header::ACCESS_CONTROL_ALLOW_HEADERS,
+            value("Accept, Authorization, Content-Type"),
+        );
+        headers.insert(oxhttp::model::header::VARY, value("Origin"));
+        response
+    }
+
+    /// `http://host:port` as the client reached us.
+    fn base(request: &Request<Body>) -> String {
+        let host = request
+            .headers()
+            .get(oxhttp::model::header::HOST)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+            .or_else(|| request.uri().authority().map(ToString::to_string))
+            .unwrap_or_else(|| "localhost".to_owned());
+        format!("http://{host}")
     }
 
     fn route(&self, request: &mut Request<Body>) -> Result<Response<Body>, HttpError> {
         let path = request.uri().path().to_owned();
+        if request.method() == Method::OPTIONS {
+            return Response::builder()
+                .status(StatusCode::NO_CONTENT)
+                .body(Body::empty())
+                .map_err(protocol::server_error);
+        }
         match (path.as_str(), request.method().clone()) {
             ("/", Method::GET | Method::HEAD) => Ok(text(
                 StatusCode::OK,
@@ -70,6 +149,9 @@ impl Endpoint {
             ("/query" | "/sparql", Method::GET) => {
                 let mut params = Params::parse(request.uri().query().unwrap_or("").as_bytes());
                 if !params.has("query") {
+                    if params.pairs.is_empty() {
+                        return self.service_description(request);
+                    }
                     return Err(bad_request(
                         "no query given: send ?query=... (SPARQL 1.1 Protocol)",
                     ));
@@ -80,8 +162,9 @@ impl Endpoint {
             ("/query" | "/sparql", Method::POST) => {
                 let content_type = media_type(request, CONTENT_TYPE).unwrap_or_default();
                 let url_params = Params::parse(request.uri().query().unwrap_or("").as_bytes());
-                let body = read_body(request)?;
+                let body = read_body(request, self.options.max_body)?;
                 match content_type.as_str() {
+                    "application/sparql-update" => self.update_from(request, body, url_params),
                     "application/sparql-query" => {
                         let query = String::from_utf8(body)
                             .map_err(|_| bad_request("the query is not UTF-8"))?;
@@ -93,6 +176,11 @@ impl Endpoint {
                     "application/x-www-form-urlencoded" => {
                         let mut params = Params::parse(&body);
                         params.pairs.extend(url_params.pairs);
+                        if params.has("update") && !params.has("query") {
+                            self.options.writes.check(request)?;
+                            let update = params.one("update")?;
+                            return store::apply_update(&self.store, &update, params);
+                        }
                         let query = params.one("query")?;
                         self.query(request, query, params)
                     }
@@ -105,15 +193,133 @@ impl Endpoint {
                     )),
                 }
             }
-            ("/update", _) => Err((
-                StatusCode::FORBIDDEN,
-                "this endpoint is read-only: use `mss-kg update` on the store".to_owned(),
-            )),
+            ("/update", Method::POST) => {
+                self.options.writes.check(request)?;
+                let content_type = media_type(request, CONTENT_TYPE).unwrap_or_default();
+                let url_params = Params::parse(request.uri().query().unwrap_or("").as_bytes());
+                let body = read_body(request, self.options.max_body)?;
+                match content_type.as_str() {
+                    "application/sparql-update" => self.update_from(request, body, url_params),
+                    "application/x-www-form-urlencoded" => {
+                        let mut params = Params::parse(&body);
+                        params.pairs.extend(url_params.pairs);
+                        let update = params.one("update")?;
+                        store::apply_update(&self.store, &update, params)
+                    }
+                    "" => Err(bad_request("no Content-Type given")),
+                    other => Err((
+                        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                        format!(
+                            "unsupported Content-Type '{other}' (send application/sparql-update or a form)"
+                        ),
+                    )),
+                }
+            }
+            ("/update", _) => {
+                self.options.writes.check(request)?;
+                Err((
+                    StatusCode::METHOD_NOT_ALLOWED,
+                    "updates are POSTed (SPARQL 1.1 Protocol)".to_owned(),
+                ))
+            }
+            ("/store", method) => self.graph_store(request, method),
             ("/" | "/query" | "/sparql", _) => Err((
                 StatusCode::METHOD_NOT_ALLOWED,
                 format!("method {} is not allowed here", request.method()),
             )),
             _ => Err((StatusCode::NOT_FOUND, format!("nothing at '{path}'"))),
+        }
+    }
+
+    /// `POST application/sparql-update`: the body is the update; the URL may give its dataset.
+    fn update_from(
+        &self,
+        request: &Request<Body>,
+        body: Vec<u8>,
+        params: Params,
+    ) -> Result<Response<Body>, HttpError> {
+        self.options.writes.check(request)?;
+        let update = String::from_utf8(body).map_err(|_| bad_request("the update is not UTF-8"))?;
+        store::apply_update(&self.store, &update, params)
+    }
+
+    fn service_description(&self, request: &Request<Body>) -> Result<Response<Body>, HttpError> {
+        let graphs = self
+            .store
+            .named_graphs()
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(protocol::server_error)?;
+        let accept = request
+            .headers()
+            .get(oxhttp::model::header::ACCEPT)
+            .and_then(|v| v.to_str().ok());
+        service::describe(
+            &Self::base(request),
+            self.options.writes.enabled,
+            accept,
+            &graphs,
+        )
+    }
+
+    /// The Graph Store HTTP Protocol on `/store`.
+    fn graph_store(
+        &self,
+        request: &mut Request<Body>,
+        method: Method,
+    ) -> Result<Response<Body>, HttpError> {
+        let mut params = Params::parse(request.uri().query().unwrap_or("").as_bytes());
+        let graph = store::target(&mut params)?;
+        match (method, graph) {
+            (Method::GET | Method::HEAD, Some(graph)) => {
+                if !store::exists(&self.store, &graph)? {
+                    return Err((StatusCode::NOT_FOUND, format!("there is no graph {graph}")));
+                }
+                // The store's own default graph for `?default`; `GRAPH <g>` names the graph.
+                let dataset = Dataset::Store;
+                let head = request.method() == Method::HEAD;
+                let response = self.answer(
+                    request,
+                    store::read_query(&graph),
+                    dataset,
+                    RdfFormat::Turtle,
+                )?;
+                if head {
+                    let (parts, _) = response.into_parts();
+                    return Ok(Response::from_parts(parts, Body::empty()));
+                }
+                Ok(response)
+            }
+            (Method::GET | Method::HEAD, None) => Err(bad_request(
+                "give ?graph=IRI or ?default (Graph Store HTTP Protocol)",
+            )),
+            (Method::PUT | Method::POST, Some(graph)) => {
+                self.options.writes.check(request)?;
+                let replace = request.method() == Method::PUT;
+                store::write(&self.store, request, graph, replace, self.options.max_body)
+            }
+            (Method::POST, None) => {
+                self.options.writes.check(request)?;
+                store::create(
+                    &self.store,
+                    request,
+                    &Self::base(request),
+                    self.options.max_body,
+                )
+            }
+            (Method::DELETE, Some(graph)) => {
+                self.options.writes.check(request)?;
+                store::delete(&self.store, &graph)
+            }
+            (Method::PUT | Method::DELETE, None) => {
+                self.options.writes.check(request)?;
+                Err(bad_request(
+                    "give ?graph=IRI or ?default (Graph Store HTTP Protocol)",
+                ))
+            }
+            (method, _) => Err((
+                StatusCode::METHOD_NOT_ALLOWED,
+                format!("method {method} is not allowed on /store"),
+            )),
         }
     }
 
@@ -138,6 +344,20 @@ impl Endpoint {
         } else {
             Dataset::Given { default, named }
         };
+        let query = crate::sparql::parse_algebra(&text, "query")
+            .map_err(|e| bad_request(format!("{e:#}")))?;
+        self.answer(request, query, dataset, RdfFormat::NTriples)
+    }
+
+    /// Evaluates a parsed query and answers with its results, negotiated by `Accept` (graphs in
+    /// `graph_default` when the client takes anything).
+    pub fn answer(
+        &self,
+        request: &Request<Body>,
+        query: spargebra::Query,
+        dataset: Dataset,
+        graph_default: RdfFormat,
+    ) -> Result<Response<Body>, HttpError> {
         let accept = match request.headers().get(oxhttp::model::header::ACCEPT) {
             Some(value) => Some(
                 value
@@ -155,10 +375,11 @@ impl Endpoint {
         };
         let job = Job {
             store: self.store.clone(),
-            text,
+            query,
             dataset,
             accept,
             timeout: self.timeout,
+            graph_default,
         };
         let response = Response::builder();
         match answer::start(job, slot) {

@@ -49,18 +49,18 @@ impl Params {
     }
 }
 
-/// The request body, refused past [`MAX_BODY`].
-pub fn read_body(request: &mut Request<Body>) -> Result<Vec<u8>, HttpError> {
+/// The request body, refused past `max` bytes (`--max-body`, [`MAX_BODY`] by default).
+pub fn read_body(request: &mut Request<Body>, max: u64) -> Result<Vec<u8>, HttpError> {
     let mut body = Vec::new();
     request
         .body_mut()
-        .take(MAX_BODY + 1)
+        .take(max + 1)
         .read_to_end(&mut body)
         .map_err(|e| bad_request(format!("cannot read the request body: {e}")))?;
-    if body.len() as u64 > MAX_BODY {
+    if body.len() as u64 > max {
         return Err((
             StatusCode::PAYLOAD_TOO_LARGE,
-            format!("the request body is over {MAX_BODY} bytes"),
+            format!("the request body is over {max} bytes (--max-body)"),
         ));
     }
     Ok(body)
