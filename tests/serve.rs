@@ -687,3 +687,74 @@ fn service_description_and_cors() {
     let reply = http.request("GET", "/sparql", &[("Origin", "https://example.org")], b"");
     assert_eq!(reply.header("access-control-allow-origin"), None);
 }
+
+/// Issue #15: the saved queries as an HTTP API: listed, run with typed parameters (the CLI's
+/// checks and messages), by Accept or by suffix, and described in OpenAPI 3.
+#[test]
+fn saved_queries_as_an_http_api() {
+    let wd = Workdir::new();
+    wd.run(&["stats"]).ok();
+    let server = Server::start(&wd, &wd.store());
+    let mut http = server.connect();
+    let list = http.get("/api/", "application/json");
+    assert_eq!(list.status, 200);
+    let list: serde_json::Value = serde_json::from_str(list.text()).unwrap();
+    let names: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| q["name"].as_str().unwrap())
+        .collect();
+    assert!(
+        names.contains(&"person-actions") && names.len() >= 17,
+        "{names:?}"
+    );
+
+    // The same rows as `mss-kg run`, as JSON by Accept and as CSV by suffix.
+    let cli = wd.select(&[
+        "run",
+        "person-actions",
+        "--param",
+        "person=mssr:kipchumba-murkomen",
+    ]);
+    let reply = http.get(
+        "/api/person-actions?person=mssr:kipchumba-murkomen",
+        "application/sparql-results+json",
+    );
+    assert_eq!(bindings(reply.text()), cli);
+    let csv = http.get(
+        "/api/person-actions.csv?person=mssr:kipchumba-murkomen",
+        "*/*",
+    );
+    assert_eq!(csv.header("content-type"), Some("text/csv; charset=utf-8"));
+    assert_eq!(csv.text().lines().count(), cli.len() + 1);
+
+    // A wrong parameter: 400 with the message `run` gives.
+    let reply = http.get("/api/contributing-nations?status=invading", "*/*");
+    assert_eq!(reply.status, 400, "{reply:?}");
+    let run = wd
+        .run(&["run", "contributing-nations", "--param", "status=invading"])
+        .fails();
+    assert!(
+        run.stderr.contains(reply.text().trim()),
+        "{reply:?} vs {run:?}"
+    );
+    let reply = http.get("/api/person-actions?nobody=x", "*/*");
+    assert_eq!(reply.status, 400, "{reply:?}");
+    assert_eq!(http.get("/api/no-such-query", "*/*").status, 404);
+
+    // OpenAPI: an operation per saved query, its parameters typed, enums and defaults kept.
+    let doc = http.get("/api/openapi.json", "application/json");
+    let doc: serde_json::Value = serde_json::from_str(doc.text()).unwrap();
+    assert_eq!(doc["openapi"], "3.0.3");
+    assert_eq!(doc["paths"].as_object().unwrap().len(), names.len());
+    let status = &doc["paths"]["/api/contributing-nations"]["get"]["parameters"][0];
+    assert_eq!(status["name"], "status");
+    assert_eq!(status["schema"]["enum"][0], "deployed");
+    let person = &doc["paths"]["/api/person-actions"]["get"]["parameters"][0];
+    assert_eq!(person["schema"]["format"], "uri");
+    assert_eq!(
+        person["schema"]["default"],
+        "https://w3id.org/mss-kg/id/godfrey-otunge"
+    );
+}

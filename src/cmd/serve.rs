@@ -35,6 +35,7 @@ pub fn run(ctx: &Context, args: ServeArgs) -> Result<()> {
             max_body: args.max_body,
             writes,
             cors: args.cors.clone(),
+            queries: ctx.queries.clone(),
         },
     );
     let max_connections = usize::try_from(args.max_connections).unwrap_or(usize::MAX);

@@ -12,6 +12,7 @@
 //! ([`crate::sparql::limits`]), and its time (`--timeout`, one watchdog thread for all queries).
 
 pub mod answer;
+pub mod api;
 pub mod protocol;
 pub mod service;
 pub mod store;
@@ -42,6 +43,8 @@ pub struct Options {
     pub writes: store::Writes,
     /// The origin allowed to call from a browser page of another site (`*` for any).
     pub cors: Option<String>,
+    /// The user's folder of saved queries (`--queries`), beside the bundled ones.
+    pub queries: Option<std::path::PathBuf>,
 }
 
 impl Default for Options {
@@ -52,6 +55,7 @@ impl Default for Options {
             max_body: protocol::MAX_BODY,
             writes: store::Writes::default(),
             cors: None,
+            queries: None,
         }
     }
 }
@@ -223,6 +227,23 @@ impl Endpoint {
                 ))
             }
             ("/store", method) => self.graph_store(request, method),
+            ("/api" | "/api/", Method::GET | Method::HEAD) => {
+                api::list(self.options.queries.as_deref())
+            }
+            ("/api/openapi.json", Method::GET | Method::HEAD) => {
+                api::openapi(self.options.queries.as_deref(), &Self::base(request))
+            }
+            (p, Method::GET | Method::HEAD) if p.starts_with("/api/") => {
+                let name = percent_decode(&p["/api/".len()..]);
+                let (name, media) = api::split_suffix(&name);
+                let params = Params::parse(request.uri().query().unwrap_or("").as_bytes());
+                let (_, query) = api::bind(self.options.queries.as_deref(), name, params)?;
+                let accept = match media {
+                    Some(media) => Some(media.to_owned()),
+                    None => accept_of(request)?,
+                };
+                self.answer(accept, query, Dataset::Union, RdfFormat::Turtle)
+            }
             ("/" | "/query" | "/sparql", _) => Err((
                 StatusCode::METHOD_NOT_ALLOWED,
                 format!("method {} is not allowed here", request.method()),
@@ -278,7 +299,7 @@ impl Endpoint {
                 let dataset = Dataset::Store;
                 let head = request.method() == Method::HEAD;
                 let response = self.answer(
-                    request,
+                    accept_of(request)?,
                     store::read_query(&graph),
                     dataset,
                     RdfFormat::Turtle,
@@ -346,27 +367,18 @@ impl Endpoint {
         };
         let query = crate::sparql::parse_algebra(&text, "query")
             .map_err(|e| bad_request(format!("{e:#}")))?;
-        self.answer(request, query, dataset, RdfFormat::NTriples)
+        self.answer(accept_of(request)?, query, dataset, RdfFormat::NTriples)
     }
 
     /// Evaluates a parsed query and answers with its results, negotiated by `Accept` (graphs in
     /// `graph_default` when the client takes anything).
     pub fn answer(
         &self,
-        request: &Request<Body>,
+        accept: Option<String>,
         query: spargebra::Query,
         dataset: Dataset,
         graph_default: RdfFormat,
     ) -> Result<Response<Body>, HttpError> {
-        let accept = match request.headers().get(oxhttp::model::header::ACCEPT) {
-            Some(value) => Some(
-                value
-                    .to_str()
-                    .map_err(|_| bad_request("the Accept header is not ASCII"))?
-                    .to_owned(),
-            ),
-            None => None,
-        };
         let Some(slot) = self.slots.try_take() else {
             return Err((
                 StatusCode::SERVICE_UNAVAILABLE,
@@ -394,6 +406,29 @@ impl Endpoint {
                 .map_err(protocol::server_error),
         }
     }
+}
+
+/// The request's `Accept` header.
+fn accept_of(request: &Request<Body>) -> Result<Option<String>, HttpError> {
+    match request.headers().get(oxhttp::model::header::ACCEPT) {
+        Some(value) => Ok(Some(
+            value
+                .to_str()
+                .map_err(|_| bad_request("the Accept header is not ASCII"))?
+                .to_owned(),
+        )),
+        None => Ok(None),
+    }
+}
+
+/// A URL path segment, percent-decoded.
+fn percent_decode(path: &str) -> String {
+    let bytes: Vec<u8> =
+        form_urlencoded::parse(format!("x={}", path.replace('+', "%2B")).as_bytes())
+            .next()
+            .map(|(_, v)| v.into_owned().into_bytes())
+            .unwrap_or_default();
+    String::from_utf8_lossy(&bytes).into_owned()
 }
 
 /// Starts serving `endpoint` on `addresses` with at most `max_connections` open at once; `join`
