@@ -44,6 +44,18 @@ pub struct OpenStore {
     _lock: Option<StoreLock>,
 }
 
+impl OpenStore {
+    /// A store another [`OpenStore`] of this process holds open (and locked): `serve` hands
+    /// its store to the library functions that take a backend.
+    pub fn shared(store: Store) -> Self {
+        Self {
+            store,
+            path: None,
+            _lock: None,
+        }
+    }
+}
+
 impl std::ops::Deref for OpenStore {
     type Target = Store;
     fn deref(&self) -> &Store {

@@ -758,3 +758,64 @@ fn saved_queries_as_an_http_api() {
         "https://w3id.org/mss-kg/id/godfrey-otunge"
     );
 }
+
+/// Issue #15: a page never shows a cut result as whole: past its rows it says so and links to
+/// the whole result; unknown things are 404 pages.
+#[test]
+fn pages_say_when_they_show_part_of_a_result() {
+    let wd = Workdir::new();
+    let mut many = String::new();
+    for i in 0..1500 {
+        many.push_str(&format!("<urn:x:s{i}> <urn:x:p> {i} .\n"));
+    }
+    let file = wd.write("many.ttl", &many);
+    wd.run(&["load", file.to_str().unwrap()]).ok();
+    let server = Server::start(&wd, &wd.store());
+    let mut http = server.connect();
+    let reply = http.get(
+        &format!(
+            "/sparql?query={}&format=html",
+            encode("SELECT * { ?s <urn:x:p> ?o }")
+        ),
+        "text/html",
+    );
+    assert_eq!(reply.status, 200);
+    assert_eq!(
+        reply.header("content-type"),
+        Some("text/html; charset=utf-8")
+    );
+    assert!(
+        reply.text().contains("Showing the first 1000 rows only"),
+        "{}",
+        &reply.text()[..500]
+    );
+    assert_eq!(
+        reply.text().matches("<tr>").count(),
+        1001,
+        "header and 1000 rows"
+    );
+    let small = http.get(
+        &format!(
+            "/sparql?query={}",
+            encode("SELECT * { <urn:x:s1> <urn:x:p> ?o }")
+        ),
+        "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8",
+    );
+    assert!(small.text().contains("1 row<") && !small.text().contains("Showing the first"));
+    let csv = http.get(
+        &format!(
+            "/sparql?query={}&format=csv",
+            encode("SELECT * { ?s <urn:x:p> ?o }")
+        ),
+        "*/*",
+    );
+    assert_eq!(csv.text().lines().count(), 1501);
+    let missing = http.get("/queries/no-such-query", "text/html");
+    assert_eq!(missing.status, 404);
+    assert!(
+        missing.text().contains("unknown saved query"),
+        "{missing:?}"
+    );
+    let entity = http.get("/entity?iri=urn:x:nothing", "text/html");
+    assert_eq!(entity.status, 404);
+}

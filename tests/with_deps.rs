@@ -230,6 +230,30 @@ fn virtuoso_that_is_not_virtuoso() {
     assert!(!line(&[("virtuoso-t", server), ("isql-vt", client)], &ini));
 }
 
+/// Issue #15: the browser tests need Debian's Chromium and a chromedriver of the same major
+/// version (and Selenium); another browser, or a driver of another version, is missing.
+#[test]
+fn a_browser_and_its_driver_of_one_version() {
+    let line = |browser: &str, driver: &str| {
+        let wd = Workdir::new();
+        let root = sysroot(&wd, &[]);
+        for (name, body) in [("chromium", browser), ("chromedriver", driver)] {
+            let path = wd.path(&format!("sysroot/usr/bin/{name}"));
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).unwrap();
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+        }
+        let out = test_check(&wd, &[("WITH_DEPS_SYSROOT", &root)]);
+        out.lines().any(|l| l.starts_with("missing a browser"))
+    };
+    let chromium = "echo 'Chromium 156.0.8078.114 built on Debian GNU/Linux 12 (bookworm)'";
+    let driver = "echo 'ChromeDriver 156.0.8078.114 (ea19f97)'";
+    assert!(line("echo 'Firefox 128.0'", driver));
+    assert!(line(chromium, "echo 'ChromeDriver 120.0.6099.0 (x)'"));
+    assert!(line(chromium, "exit 1"));
+    assert!(!line(chromium, driver));
+}
+
 #[test]
 fn curl_that_is_not_curl() {
     let wd = Workdir::new();

@@ -13,6 +13,7 @@
 
 pub mod answer;
 pub mod api;
+pub mod pages;
 pub mod protocol;
 pub mod service;
 pub mod store;
@@ -140,16 +141,61 @@ impl Endpoint {
                 .map_err(protocol::server_error);
         }
         match (path.as_str(), request.method().clone()) {
-            ("/", Method::GET | Method::HEAD) => Ok(text(
-                StatusCode::OK,
-                concat!(
-                    "mss-kg ",
-                    env!("CARGO_PKG_VERSION"),
-                    ": a read-only SPARQL endpoint over the MSS knowledge graph.\n",
-                    "Send queries to /query (GET ?query=... or POST application/sparql-query).\n"
-                )
-                .to_owned(),
-            )),
+            ("/", Method::GET | Method::HEAD) => {
+                pages::html_response(StatusCode::OK, pages::home())
+            }
+            (p, Method::GET | Method::HEAD) if p.starts_with("/assets/") => {
+                pages::asset(p).ok_or_else(|| (StatusCode::NOT_FOUND, format!("nothing at '{p}'")))
+            }
+            ("/queries" | "/queries/", Method::GET | Method::HEAD) => {
+                self.page(|| pages::saved_list(self.options.queries.as_deref()))
+            }
+            (p, Method::GET | Method::HEAD) if p.starts_with("/queries/") => {
+                let name = percent_decode(&p["/queries/".len()..]);
+                let params = Params::parse(request.uri().query().unwrap_or("").as_bytes());
+                self.page_with_slot(|| {
+                    pages::saved_query(
+                        &self.store,
+                        self.options.queries.as_deref(),
+                        &name,
+                        params,
+                        self.timeout,
+                    )
+                })
+            }
+            ("/timeline", Method::GET | Method::HEAD) => {
+                let params = Params::parse(request.uri().query().unwrap_or("").as_bytes());
+                self.page_with_slot(|| pages::timeline(&self.store, params, self.timeout))
+            }
+            (p, Method::GET | Method::HEAD) if p == "/entity" || p.starts_with("/entity/") => {
+                let rest = percent_decode(p.trim_start_matches("/entity").trim_start_matches('/'));
+                let mut params = Params::parse(request.uri().query().unwrap_or("").as_bytes());
+                let Some(iri) = pages::entity_iri(&rest, &mut params) else {
+                    return Ok(pages::error_page(
+                        StatusCode::BAD_REQUEST,
+                        "give ?iri=IRI (or search by name)",
+                    ));
+                };
+                self.page_with_slot(|| pages::entity(&self.store, &iri))
+            }
+            ("/search", Method::GET | Method::HEAD) => {
+                let mut params = Params::parse(request.uri().query().unwrap_or("").as_bytes());
+                let q = params.all("q").into_iter().next().unwrap_or_default();
+                if q.trim().is_empty() {
+                    return Ok(pages::error_page(
+                        StatusCode::BAD_REQUEST,
+                        "type a name to search for",
+                    ));
+                }
+                let Some(_slot) = self.slots.try_take() else {
+                    return Ok(pages::error_page(
+                        StatusCode::SERVICE_UNAVAILABLE,
+                        "too many queries are running: try again in a moment",
+                    ));
+                };
+                Ok(pages::search(&self.store, &q)
+                    .unwrap_or_else(|(status, message)| pages::error_page(status, &message)))
+            }
             ("/query" | "/sparql", Method::GET) => {
                 let mut params = Params::parse(request.uri().query().unwrap_or("").as_bytes());
                 if !params.has("query") {
@@ -161,6 +207,22 @@ impl Endpoint {
                     ));
                 }
                 let query = params.one("query")?;
+                let format = params.all("format").into_iter().next();
+                if format.as_deref() == Some("html")
+                    || (format.is_none() && pages::wants_html(accept_of(request)?.as_deref()))
+                {
+                    return self.page_with_slot(|| {
+                        pages::query_results(&self.store, &query, self.timeout)
+                    });
+                }
+                if let Some(format) = format {
+                    let media = api::SUFFIXES
+                        .iter()
+                        .find(|(e, _)| *e == format)
+                        .map(|(_, m)| *m)
+                        .ok_or_else(|| bad_request(format!("unknown format '{format}' (json, xml, csv, tsv, ttl, nt, jsonld, html)")))?;
+                    return self.query_as(Some(media.to_owned()), query, params);
+                }
                 self.query(request, query, params)
             }
             ("/query" | "/sparql", Method::POST) => {
@@ -344,9 +406,43 @@ impl Endpoint {
         }
     }
 
+    /// A page that runs no query.
+    fn page(
+        &self,
+        build: impl FnOnce() -> Result<maud::Markup, HttpError>,
+    ) -> Result<Response<Body>, HttpError> {
+        Ok(match build() {
+            Ok(markup) => pages::html_response(StatusCode::OK, markup)?,
+            Err((status, message)) => pages::error_page(status, &message),
+        })
+    }
+
+    /// A page that runs queries: it takes a place among the queries in flight.
+    fn page_with_slot(
+        &self,
+        build: impl FnOnce() -> Result<maud::Markup, HttpError>,
+    ) -> Result<Response<Body>, HttpError> {
+        let Some(_slot) = self.slots.try_take() else {
+            return Ok(pages::error_page(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "too many queries are running: try again in a moment",
+            ));
+        };
+        self.page(build)
+    }
+
     fn query(
         &self,
         request: &Request<Body>,
+        text: String,
+        params: Params,
+    ) -> Result<Response<Body>, HttpError> {
+        self.query_as(accept_of(request)?, text, params)
+    }
+
+    fn query_as(
+        &self,
+        accept: Option<String>,
         text: String,
         mut params: Params,
     ) -> Result<Response<Body>, HttpError> {
@@ -367,7 +463,7 @@ impl Endpoint {
         };
         let query = crate::sparql::parse_algebra(&text, "query")
             .map_err(|e| bad_request(format!("{e:#}")))?;
-        self.answer(accept_of(request)?, query, dataset, RdfFormat::NTriples)
+        self.answer(accept, query, dataset, RdfFormat::NTriples)
     }
 
     /// Evaluates a parsed query and answers with its results, negotiated by `Accept` (graphs in
