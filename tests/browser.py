@@ -39,6 +39,17 @@ def wait(driver, condition, seconds=30):
     return WebDriverWait(driver, seconds).until(condition)
 
 
+def submit(driver, element, click=True):
+    """Submits a form (by a click on its button, or on a field) and waits for the next page."""
+    old = driver.find_element(By.TAG_NAME, "html")
+    if click:
+        element.click()
+    else:
+        element.submit()
+    wait(driver, ec.staleness_of(old))
+    wait(driver, lambda d: d.execute_script("return document.readyState") == "complete")
+
+
 QUERY = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX schema: <http://schema.org/>
 SELECT ?person ?name WHERE {
@@ -74,7 +85,7 @@ try:
     # A saved query's form: choose a value, run it, see its table.
     driver.get(base + "/queries/contributing-nations")
     Select(driver.find_element(By.NAME, "status")).select_by_value("deployed")
-    driver.find_element(By.CSS_SELECTOR, "form.params button[type=submit]").click()
+    submit(driver, driver.find_element(By.CSS_SELECTOR, "form.params button[type=submit]"))
     wait(driver, ec.presence_of_element_located((By.CSS_SELECTOR, "table.results tbody tr")))
     rows = [r.text for r in driver.find_elements(By.CSS_SELECTOR, "table.results tbody tr")]
     check("the saved query's form runs it", any("Kenya" in r for r in rows) and all("deployed" in r for r in rows), rows)
@@ -85,12 +96,12 @@ try:
     driver.get(base + "/")
     box = driver.find_element(By.NAME, "q")
     box.send_keys("otunge")
-    box.submit()
+    submit(driver, box, click=False)
     wait(driver, ec.text_to_be_present_in_element((By.TAG_NAME, "h1"), "Godfrey Otunge"))
     check("search finds the entity page", True)
     page = driver.find_element(By.TAG_NAME, "main").text
     check("the entity page shows sources", "src:001_147c23658d6feea2" in page, page[:500])
-    driver.find_element(By.LINK_TEXT, "Kenya").click()
+    submit(driver, driver.find_element(By.LINK_TEXT, "Kenya"))
     wait(driver, ec.text_to_be_present_in_element((By.TAG_NAME, "h1"), "Kenya"))
     check("a link leads to another entity's page", "/entity?iri=" in driver.current_url, driver.current_url)
 finally:
@@ -105,12 +116,12 @@ try:
     check("the timeline lists dated facts without JavaScript", len(rows) > 10, len(rows))
     check("a month is shown as a month", any("(month)" in d for d in dates), dates)
     Select(driver.find_element(By.NAME, "source")).select_by_value("004")
-    driver.find_element(By.CSS_SELECTOR, "form.filters button").click()
+    submit(driver, driver.find_element(By.CSS_SELECTOR, "form.filters button"))
     rows = driver.find_elements(By.CSS_SELECTOR, "table.timeline tbody tr")
     sources = [r.find_element(By.CSS_SELECTOR, "td.sources").text for r in rows]
     check("the timeline filters by source", rows and all("004" in s for s in sources), sources)
     driver.get(base + "/queries/person-actions")
-    driver.find_element(By.CSS_SELECTOR, "form.params button[type=submit]").click()
+    submit(driver, driver.find_element(By.CSS_SELECTOR, "form.params button[type=submit]"))
     rows = driver.find_elements(By.CSS_SELECTOR, "table.results tbody tr")
     check("a saved query's form works without JavaScript", len(rows) >= 3, len(rows))
     query = urllib.parse.quote("SELECT ?n WHERE { mssr:kenya rdfs:label ?n }")
