@@ -120,6 +120,12 @@ impl Endpoint {
         response
     }
 
+    /// The URL of the request, without its query: the base of relative IRIs in a query or an
+    /// update (SPARQL 1.1 Protocol).
+    fn url(request: &Request<Body>) -> String {
+        format!("{}{}", Self::base(request), request.uri().path())
+    }
+
     /// `http://host:port` as the client reached us.
     fn base(request: &Request<Body>) -> String {
         let host = request
@@ -221,11 +227,17 @@ impl Endpoint {
                         .find(|(e, _)| *e == format)
                         .map(|(_, m)| *m)
                         .ok_or_else(|| bad_request(format!("unknown format '{format}' (json, xml, csv, tsv, ttl, nt, jsonld, html)")))?;
-                    return self.query_as(Some(media.to_owned()), query, params);
+                    return self.query_as(
+                        Some(media.to_owned()),
+                        query,
+                        params,
+                        &Self::url(request),
+                    );
                 }
                 self.query(request, query, params)
             }
             ("/query" | "/sparql", Method::POST) => {
+                protocol::utf8_only(request)?;
                 let content_type = media_type(request, CONTENT_TYPE).unwrap_or_default();
                 let url_params = Params::parse(request.uri().query().unwrap_or("").as_bytes());
                 let body = read_body(request, self.options.max_body)?;
@@ -245,7 +257,12 @@ impl Endpoint {
                         if params.has("update") && !params.has("query") {
                             self.options.writes.check(request)?;
                             let update = params.one("update")?;
-                            return store::apply_update(&self.store, &update, params);
+                            return store::apply_update(
+                                &self.store,
+                                &update,
+                                params,
+                                &Self::url(request),
+                            );
                         }
                         let query = params.one("query")?;
                         self.query(request, query, params)
@@ -261,6 +278,7 @@ impl Endpoint {
             }
             ("/update", Method::POST) => {
                 self.options.writes.check(request)?;
+                protocol::utf8_only(request)?;
                 let content_type = media_type(request, CONTENT_TYPE).unwrap_or_default();
                 let url_params = Params::parse(request.uri().query().unwrap_or("").as_bytes());
                 let body = read_body(request, self.options.max_body)?;
@@ -270,7 +288,7 @@ impl Endpoint {
                         let mut params = Params::parse(&body);
                         params.pairs.extend(url_params.pairs);
                         let update = params.one("update")?;
-                        store::apply_update(&self.store, &update, params)
+                        store::apply_update(&self.store, &update, params, &Self::url(request))
                     }
                     "" => Err(bad_request("no Content-Type given")),
                     other => Err((
@@ -323,7 +341,7 @@ impl Endpoint {
     ) -> Result<Response<Body>, HttpError> {
         self.options.writes.check(request)?;
         let update = String::from_utf8(body).map_err(|_| bad_request("the update is not UTF-8"))?;
-        store::apply_update(&self.store, &update, params)
+        store::apply_update(&self.store, &update, params, &Self::url(request))
     }
 
     fn service_description(&self, request: &Request<Body>) -> Result<Response<Body>, HttpError> {
@@ -437,7 +455,7 @@ impl Endpoint {
         text: String,
         params: Params,
     ) -> Result<Response<Body>, HttpError> {
-        self.query_as(accept_of(request)?, text, params)
+        self.query_as(accept_of(request)?, text, params, &Self::url(request))
     }
 
     fn query_as(
@@ -445,6 +463,7 @@ impl Endpoint {
         accept: Option<String>,
         text: String,
         mut params: Params,
+        base: &str,
     ) -> Result<Response<Body>, HttpError> {
         let graphs = |iris: Vec<String>| {
             iris.into_iter()
@@ -461,7 +480,7 @@ impl Endpoint {
         } else {
             Dataset::Given { default, named }
         };
-        let query = crate::sparql::parse_algebra(&text, "query")
+        let query = crate::sparql::parse_algebra_at(&text, "query", Some(base))
             .map_err(|e| bad_request(format!("{e:#}")))?;
         self.answer(accept, query, dataset, RdfFormat::NTriples)
     }

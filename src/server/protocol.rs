@@ -66,6 +66,31 @@ pub fn read_body(request: &mut Request<Body>, max: u64) -> Result<Vec<u8>, HttpE
     Ok(body)
 }
 
+/// Refuses a body whose Content-Type names a charset other than UTF-8 (SPARQL is UTF-8).
+pub fn utf8_only(request: &Request<Body>) -> Result<(), HttpError> {
+    let Some(value) = request
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return Ok(());
+    };
+    for param in value.split(';').skip(1) {
+        if let Some((key, charset)) = param.split_once('=')
+            && key.trim().eq_ignore_ascii_case("charset")
+        {
+            let charset = charset.trim().trim_matches('"');
+            if !charset.eq_ignore_ascii_case("utf-8") && !charset.eq_ignore_ascii_case("utf8") {
+                return Err((
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    format!("the body is in {charset}: SPARQL is sent in UTF-8"),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// The media type of a header, without parameters, lower-cased.
 pub fn media_type(request: &Request<Body>, header: HeaderName) -> Option<String> {
     let value = request.headers().get(header)?.to_str().ok()?;

@@ -69,8 +69,9 @@ pub fn apply_update(
     store: &Store,
     update_text: &str,
     mut params: Params,
+    base: &str,
 ) -> Result<Response<Body>, HttpError> {
-    let mut parsed = crate::sparql::parse_update_algebra(update_text, "update")
+    let mut parsed = crate::sparql::parse_update_algebra_at(update_text, "update", Some(base))
         .map_err(|e| bad_request(format!("{e:#}")))?;
     let iris = |values: Vec<String>| -> Result<Vec<NamedNode>, HttpError> {
         values
@@ -142,30 +143,46 @@ pub fn write(
     max_body: u64,
 ) -> Result<Response<Body>, HttpError> {
     let content_type = media_type(request, CONTENT_TYPE).unwrap_or_default();
+    let raw_type = request
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
     // The body is read first, so that the connection stays usable whatever is answered.
     let body = super::protocol::read_body(request, max_body)?;
-    let format = RdfFormat::from_media_type(&content_type).ok_or_else(|| {
-        (
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            if content_type.is_empty() {
-                "no Content-Type given: send an RDF media type (text/turtle, application/n-triples, ...)".to_owned()
-            } else {
-                format!("'{content_type}' is not an RDF format this server reads")
-            },
-        )
-    })?;
+    // A multipart form carries several RDF documents, each with its type (the protocol's POST).
+    let documents: Vec<(String, Vec<u8>)> = if content_type == "multipart/form-data" {
+        multipart(&raw_type, &body)?
+    } else {
+        vec![(content_type, body)]
+    };
     let created = !exists(store, &graph)?;
-    let parser = RdfParser::from_format(format)
-        .with_default_graph(graph.clone())
-        .rename_blank_nodes();
-    let quads: Vec<Quad> = parser
-        .for_slice(&body)
-        .collect::<Result<_, _>>()
-        .map_err(|e| bad_request(format!("the body is not valid {}: {e}", format.name())))?;
-    if format.supports_datasets() && quads.iter().any(|q| q.graph_name != graph) {
-        return Err(bad_request(
-            "the body names other graphs: the Graph Store Protocol writes one graph",
-        ));
+    let mut quads: Vec<Quad> = Vec::new();
+    for (content_type, body) in documents {
+        let format = RdfFormat::from_media_type(&content_type).ok_or_else(|| {
+            (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                if content_type.is_empty() {
+                    "no Content-Type given: send an RDF media type (text/turtle, application/n-triples, ...)".to_owned()
+                } else {
+                    format!("'{content_type}' is not an RDF format this server reads")
+                },
+            )
+        })?;
+        let parser = RdfParser::from_format(format)
+            .with_default_graph(graph.clone())
+            .rename_blank_nodes();
+        let parsed: Vec<Quad> = parser
+            .for_slice(&body)
+            .collect::<Result<_, _>>()
+            .map_err(|e| bad_request(format!("the body is not valid {}: {e}", format.name())))?;
+        if format.supports_datasets() && parsed.iter().any(|q| q.graph_name != graph) {
+            return Err(bad_request(
+                "the body names other graphs: the Graph Store Protocol writes one graph",
+            ));
+        }
+        quads.extend(parsed);
     }
     let mut transaction = store.start_transaction().map_err(server_error)?;
     if replace {
@@ -186,6 +203,53 @@ pub fn write(
         StatusCode::NO_CONTENT
     };
     empty(status)
+}
+
+/// The parts of a `multipart/form-data` body: each one's media type and bytes.
+fn multipart(content_type: &str, body: &[u8]) -> Result<Vec<(String, Vec<u8>)>, HttpError> {
+    let boundary = content_type
+        .split(';')
+        .filter_map(|p| p.trim().strip_prefix("boundary="))
+        .next()
+        .map(|b| b.trim_matches('"'))
+        .filter(|b| !b.is_empty())
+        .ok_or_else(|| bad_request("a multipart/form-data body needs its boundary"))?;
+    let delimiter = format!("--{boundary}");
+    let mut parts = Vec::new();
+    let mut rest = body;
+    let find =
+        |haystack: &[u8], needle: &[u8]| haystack.windows(needle.len()).position(|w| w == needle);
+    let start = find(rest, delimiter.as_bytes())
+        .ok_or_else(|| bad_request("no part in the multipart body"))?;
+    rest = &rest[start + delimiter.len()..];
+    loop {
+        if rest.starts_with(b"--") {
+            break;
+        }
+        let end = find(rest, delimiter.as_bytes())
+            .ok_or_else(|| bad_request("the multipart body does not end with its boundary"))?;
+        let part = &rest[..end];
+        rest = &rest[end + delimiter.len()..];
+        let part = part.strip_prefix(b"\r\n").unwrap_or(part);
+        let part = part.strip_suffix(b"\r\n").unwrap_or(part);
+        let split = find(part, b"\r\n\r\n")
+            .ok_or_else(|| bad_request("a multipart part has no headers"))?;
+        let headers = String::from_utf8_lossy(&part[..split]);
+        let media = headers
+            .lines()
+            .filter_map(|l| l.split_once(':'))
+            .find(|(k, _)| k.trim().eq_ignore_ascii_case("content-type"))
+            .map(|(_, v)| {
+                v.split(';')
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+                    .to_ascii_lowercase()
+            })
+            .unwrap_or_default();
+        parts.push((media, part[split + 4..].to_vec()));
+    }
+    Ok(parts)
 }
 
 /// `POST` without a graph: a new graph, named by the server, holds the body (201, Location).

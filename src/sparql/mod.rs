@@ -84,11 +84,29 @@ impl Dataset {
 /// Parses a query into its algebra within the [`limits`], with the common prefixes declared;
 /// `source` (a file name, or `<argument>`) names it in messages.
 pub fn parse_algebra(text: &str, source: &str) -> Result<Query> {
+    parse_algebra_at(text, source, None)
+}
+
+/// [`parse_algebra`], relative IRIs resolved against `base` (an endpoint's URL, as the SPARQL
+/// Protocol has it) unless the query says `BASE`.
+pub fn parse_algebra_at(text: &str, source: &str, base: Option<&str>) -> Result<Query> {
     limits::check_text(text, source)?;
-    let query = parser()
+    let query = with_base(parser(), base)?
         .parse_query(text)
         .map_err(|e| syntax_error(source, text, &e))?;
     limits::check_query(query, source)
+}
+
+fn with_base(
+    parser: spargebra::SparqlParser,
+    base: Option<&str>,
+) -> Result<spargebra::SparqlParser> {
+    match base {
+        Some(base) => parser
+            .with_base_iri(base)
+            .map_err(|e| anyhow!("invalid base IRI '{base}': {e}")),
+        None => Ok(parser),
+    }
 }
 
 /// Parses and prepares a query: see [`prepare`].
@@ -195,8 +213,13 @@ pub fn parse_update(text: &str, source: &str) -> Result<PreparedSparqlUpdate> {
 
 /// Parses a SPARQL Update into its algebra within the [`limits`].
 pub fn parse_update_algebra(text: &str, source: &str) -> Result<Update> {
+    parse_update_algebra_at(text, source, None)
+}
+
+/// [`parse_update_algebra`], relative IRIs resolved against `base`.
+pub fn parse_update_algebra_at(text: &str, source: &str, base: Option<&str>) -> Result<Update> {
     limits::check_text(text, source)?;
-    let update = parser()
+    let update = with_base(parser(), base)?
         .parse_update(text)
         .map_err(|e| syntax_error(source, text, &e))?;
     limits::check_update(update, source)
