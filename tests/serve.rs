@@ -607,6 +607,20 @@ fn the_graph_store_protocol() {
     // The server closes a connection whose body it did not read: a new one.
     let mut http = server.connect();
     assert_eq!(graph_lines(&mut http, "urn:x:g").len(), 2);
+    // A POST (the bulk loader) that fails half-way adds nothing, to an old graph or a new one.
+    let half = b"<urn:x:a> <urn:x:r> 1 .\n<urn:x:a> <urn:x:r> .\n";
+    assert_eq!(http.request("POST", g, &turtle, half).status, 400);
+    assert_eq!(graph_lines(&mut http, "urn:x:g").len(), 2);
+    assert_eq!(
+        http.request("POST", "/store?graph=urn:x:new", &turtle, half)
+            .status,
+        400
+    );
+    assert_eq!(
+        http.request("GET", "/store?graph=urn:x:new", &[], b"")
+            .status,
+        404
+    );
     // The default graph.
     assert_eq!(
         http.request("PUT", "/store?default", &turtle, b"<urn:x:d> <urn:x:p> 3 .")

@@ -158,7 +158,7 @@ pub fn write(
         vec![(content_type, body)]
     };
     let created = !exists(store, &graph)?;
-    let mut quads: Vec<Quad> = Vec::new();
+    let mut parsers = Vec::new();
     for (content_type, body) in documents {
         let format = RdfFormat::from_media_type(&content_type).ok_or_else(|| {
             (
@@ -173,29 +173,50 @@ pub fn write(
         let parser = RdfParser::from_format(format)
             .with_default_graph(graph.clone())
             .rename_blank_nodes();
-        let parsed: Vec<Quad> = parser
-            .for_slice(&body)
-            .collect::<Result<_, _>>()
-            .map_err(|e| bad_request(format!("the body is not valid {}: {e}", format.name())))?;
-        if format.supports_datasets() && parsed.iter().any(|q| q.graph_name != graph) {
-            return Err(bad_request(
-                "the body names other graphs: the Graph Store Protocol writes one graph",
-            ));
-        }
-        quads.extend(parsed);
+        parsers.push((format, parser, body));
     }
-    let mut transaction = store.start_transaction().map_err(server_error)?;
-    if replace {
+    if replace && !created {
+        // Replacing a graph: emptied and filled in one transaction, so readers never see it empty.
+        let mut quads: Vec<Quad> = Vec::new();
+        for (format, parser, body) in parsers {
+            for quad in checked(format, parser, &body, &graph) {
+                quads.push(quad?);
+            }
+        }
+        let mut transaction = store.start_transaction().map_err(server_error)?;
         transaction
             .clear_graph(graph.as_ref())
             .map_err(server_error)?;
+        transaction.extend(&quads);
+        transaction.commit().map_err(server_error)?;
+    } else {
+        // Adding (POST, or PUT of a new graph): Oxigraph's bulk loader, committed only when every
+        // document parsed, about five times as fast as a transaction for a large body.
+        let mut loader = store.bulk_loader();
+        for (format, parser, body) in parsers {
+            let mut failed: Option<HttpError> = None;
+            let quads = checked(format, parser, &body, &graph).map_while(|q| match q {
+                Ok(q) => Some(Ok::<Quad, oxigraph::store::StorageError>(q)),
+                Err(e) => {
+                    failed = Some(e);
+                    None
+                }
+            });
+            loader
+                .load_ok_quads::<oxigraph::store::StorageError, oxigraph::store::StorageError>(
+                    quads,
+                )
+                .map_err(server_error)?;
+            if let Some(error) = failed {
+                return Err(error);
+            }
+        }
+        loader.commit().map_err(server_error)?;
+        if let GraphName::NamedNode(n) = &graph {
+            // An empty PUT still makes the graph exist.
+            store.insert_named_graph(n).map_err(server_error)?;
+        }
     }
-    transaction.extend(&quads);
-    if let GraphName::NamedNode(n) = &graph {
-        // An empty PUT still makes the graph exist.
-        transaction.insert_named_graph(n);
-    }
-    transaction.commit().map_err(server_error)?;
     crate::store::flush(store).map_err(server_error)?;
     let status = if created && !graph.is_default_graph() {
         StatusCode::CREATED
@@ -203,6 +224,27 @@ pub fn write(
         StatusCode::NO_CONTENT
     };
     empty(status)
+}
+
+/// Each quad of a body as parsed; one in another graph (a TriG or N-Quads body may name some) is
+/// refused.
+fn checked<'a>(
+    format: RdfFormat,
+    parser: RdfParser,
+    body: &'a [u8],
+    graph: &GraphName,
+) -> impl Iterator<Item = Result<Quad, HttpError>> + 'a {
+    let graph = graph.clone();
+    parser.for_slice(body).map(move |quad| {
+        let quad =
+            quad.map_err(|e| bad_request(format!("the body is not valid {}: {e}", format.name())))?;
+        if quad.graph_name != graph {
+            return Err(bad_request(
+                "the body names other graphs: the Graph Store Protocol writes one graph",
+            ));
+        }
+        Ok(quad)
+    })
 }
 
 /// The parts of a `multipart/form-data` body: each one's media type and bytes.
