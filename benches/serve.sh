@@ -52,22 +52,9 @@ for rows in 10 1000; do
     end_rss="$(rss "$pid")"
     threads="$(ls "/proc/$pid/task" | wc -l)"
     kill "$pid"; wait "$pid" 2>/dev/null || true
-    python3 - "$tool" "$rows" "$start_rss" "$end_rss" "$threads" "$work/wrk-$tool-$rows.txt" >> "$results" <<'PY'
-import re, sys
-tool, rows, start, end, threads, path = sys.argv[1:]
-text = open(path).read()
-def unit(v):
-    n, u = re.match(r"([\d.]+)(\w+)", v).groups()
-    return float(n) * {"us": 0.001, "ms": 1, "s": 1000}[u]
-rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
-p50 = unit(re.search(r"50%\s+(\S+)", text).group(1))
-p99 = unit(re.search(r"99%\s+(\S+)", text).group(1))
-total = int(re.search(r"(\d+) requests in", text).group(1))
-non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
-sock = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", text)
-errors = (int(non2xx.group(1)) if non2xx else 0) + (sum(map(int, sock.groups())) if sock else 0)
-print("\t".join(map(str, [tool, rows, rps, p50, p99, total, errors, start, end, threads])))
-PY
+    summary="$(python3 benches/wrk_summary.py "$work/wrk-$tool-$rows.txt")"
+    IFS=$'\t' read -r rps p50 p99 total errors <<< "$summary"
+    echo -e "$tool\t$rows\t$rps\t$p50\t$p99\t$total\t$errors\t$start_rss\t$end_rss\t$threads" >> "$results"
   done
 done
 
