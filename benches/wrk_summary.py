@@ -15,8 +15,8 @@ def unit(value):
 
 
 rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
-p50 = unit(re.search(r"50%\s+(\S+)", text).group(1))
-p99 = unit(re.search(r"99%\s+(\S+)", text).group(1))
+p50 = unit(re.search(r"^\s*50%\s+(\S+)", text, re.M).group(1))
+p99 = unit(re.search(r"^\s*99%\s+(\S+)", text, re.M).group(1))
 total = int(re.search(r"(\d+) requests in", text).group(1))
 non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
 sock = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", text)
