@@ -9,6 +9,7 @@ import sys
 import urllib.parse
 
 from selenium import webdriver
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
@@ -39,6 +40,18 @@ def wait(driver, condition, seconds=30):
     return WebDriverWait(driver, seconds).until(condition)
 
 
+def gone(old):
+    """Whether an element left the page. (Chromium sometimes answers a stale element with an
+    inspector error instead of WebDriver's stale-element error: both mean it is gone.)"""
+    def check(_):
+        try:
+            old.is_enabled()
+            return False
+        except WebDriverException:
+            return True
+    return check
+
+
 def submit(driver, element, click=True):
     """Submits a form (by a click on its button, or on a field) and waits for the next page."""
     old = driver.find_element(By.TAG_NAME, "html")
@@ -46,7 +59,7 @@ def submit(driver, element, click=True):
         element.click()
     else:
         element.submit()
-    wait(driver, ec.staleness_of(old))
+    wait(driver, gone(old))
     wait(driver, lambda d: d.execute_script("return document.readyState") == "complete")
 
 
