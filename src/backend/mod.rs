@@ -160,7 +160,7 @@ impl Backend {
                     ),
                     Dataset::Given { default, named } => (default.clone(), named.clone()),
                 };
-                let query = sparql::read_as_set(query, &dataset);
+                let query = sparql::read_as_set(sparql::order::sorted_concats(query), &dataset);
                 remote.query(&query, &default, &named)
             }
         }

@@ -5,6 +5,7 @@
 pub mod diagnose;
 pub mod limits;
 pub mod merge;
+pub mod order;
 pub mod watchdog;
 pub mod wire;
 
@@ -182,10 +183,11 @@ pub fn read_as_set(query: Query, dataset: &Dataset) -> Query {
     query
 }
 
-/// Prepares a parsed query against `dataset`: [`read_as_set`], then Oxigraph's evaluator, with
+/// Prepares a parsed query against `dataset`: `GROUP_CONCAT`s fed sorted rows
+/// ([`order::sorted_concats`]), [`read_as_set`], then Oxigraph's evaluator, with
 /// the deadline, the dataset and the optimizer bounded by the [`limits`].
 pub fn prepare(query: Query, dataset: Dataset, deadline: Option<&Deadline>) -> PreparedSparqlQuery {
-    let query = read_as_set(query, &dataset);
+    let query = read_as_set(order::sorted_concats(query), &dataset);
     let mut evaluator = evaluator(deadline);
     if limits::query_shape(&query).size > limits::OPTIMIZE_UP_TO {
         evaluator = evaluator.without_optimizations();
