@@ -146,7 +146,7 @@ pub fn sync(store: &Store, dir: Option<&Path>) -> Result<()> {
         .commit()
         .context("cannot load the bundled graph")?;
     if let Some(dir) = dir {
-        crate::store::flush(store)?;
+        store.flush().context("cannot flush the store to disk")?;
         write_marker(dir, &new)?;
     }
     Ok(())

@@ -244,7 +244,7 @@ pub struct RunArgs {
     /// The saved query's name (`mss-kg queries` lists them)
     pub name: String,
     /// A parameter value, as name=value (repeat for several)
-    #[arg(long = "param", short = 'p', value_name = "NAME=VALUE", value_parser = crate::queries::parse_param)]
+    #[arg(long = "param", short = 'p', value_name = "NAME=VALUE", value_parser = mss_kg::queries::parse_param)]
     pub params: Vec<(String, String)>,
     /// Output format, as for `query`
     #[arg(long, short)]
@@ -308,7 +308,7 @@ pub struct ExportArgs {
     pub query: Option<String>,
     /// A parameter of the saved query, as name=value (repeat for several)
     #[arg(long = "param", short = 'p', value_name = "NAME=VALUE", requires = "query",
-          value_parser = crate::queries::parse_param)]
+          value_parser = mss_kg::queries::parse_param)]
     pub params: Vec<(String, String)>,
     /// Export the result of this CONSTRUCT or DESCRIBE query
     #[arg(long, value_name = "QUERY", conflicts_with_all = ["graph", "bundled", "all", "from"])]
@@ -331,7 +331,7 @@ pub struct ExportArgs {
     pub output: Option<PathBuf>,
     /// A prefix to write IRIs with, as name=IRI (repeat for several); it takes precedence over
     /// the common prefixes and those the loaded files declared
-    #[arg(long = "prefix", value_name = "NAME=IRI", value_parser = crate::cmd::export::parse_prefix)]
+    #[arg(long = "prefix", value_name = "NAME=IRI", value_parser = mss_kg::prefixes::parse_prefix)]
     pub prefixes: Vec<(String, String)>,
 }
 

@@ -1,10 +1,10 @@
 //! mss-kg: a knowledge graph of the Kenya-led Multinational Security Support mission in Haiti,
-//! and the library behind its command-line tool. What the CLI does, a Rust caller can do here.
+//! and the library behind its command-line tool: the store, SPARQL, saved queries, describe, link,
+//! the pretty writer and the server. What the CLI does, a Rust caller can do here, without the
+//! command line (clap and the command dispatch live in the binary, `src/main.rs`).
 
 pub mod backend;
 pub mod bundle;
-pub mod cli;
-pub mod cmd;
 pub mod describe;
 pub mod files;
 pub mod format;

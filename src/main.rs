@@ -1,13 +1,16 @@
 //! The `mss-kg` binary: parse the command line, run the command, turn an error into one line on
 //! stderr and an exit code (0 success, 1 failure, 2 usage; a closed pipe is success).
 
+mod cli;
+mod cmd;
+
 use clap::Parser;
-use mss_kg::cli::Cli;
+use cli::Cli;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    if matches!(cli.command, mss_kg::cli::Command::Serve(_)) {
+    if matches!(cli.command, cli::Command::Serve(_)) {
         // `serve` evaluates each query on the thread of its connection, which oxhttp starts
         // with the default stack size: make that size fit the deepest query the limits allow.
         // SAFETY: no other thread exists yet, so nothing reads the environment meanwhile.
@@ -23,7 +26,7 @@ fn main() -> ExitCode {
     let command = std::thread::Builder::new()
         .name("mss-kg".into())
         .stack_size(mss_kg::sparql::limits::STACK_SIZE)
-        .spawn(move || mss_kg::cmd::run(cli))
+        .spawn(move || cmd::run(cli))
         .expect("the command thread starts")
         .join();
     let result = match command {

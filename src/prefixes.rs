@@ -221,6 +221,18 @@ fn is_pn_chars(c: char) -> bool {
         || matches!(c, '-' | '0'..='9' | '\u{B7}' | '\u{300}'..='\u{36F}' | '\u{203F}'..='\u{2040}')
 }
 
+/// `name=IRI` for `--prefix`.
+pub fn parse_prefix(arg: &str) -> Result<(String, String), String> {
+    let (name, iri) = arg
+        .split_once('=')
+        .ok_or_else(|| format!("expected name=IRI, got '{arg}'"))?;
+    if !is_prefix_name(name) {
+        return Err(format!("'{name}' is not a valid prefix name"));
+    }
+    oxigraph::model::NamedNode::new(iri).map_err(|e| format!("'{iri}' is not a valid IRI: {e}"))?;
+    Ok((name.to_owned(), iri.to_owned()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -615,3 +615,38 @@ pub fn retarget(update: Update, graph: &NamedNode) -> Update {
         base_iri: update.base_iri,
     }
 }
+
+/// `deleted 2 triples: 1 from src:000_..., 1 from src:001_...; inserted 1 triple into graph:x`.
+pub fn summary(report: &Report) -> String {
+    fn triples(n: u64) -> String {
+        format!("{n} triple{}", if n == 1 { "" } else { "s" })
+    }
+    fn per_graph(total: u64, counts: &BTreeMap<String, u64>, word: &str) -> String {
+        if let [(graph, _)] = counts.iter().collect::<Vec<_>>()[..] {
+            return format!("{} {word} {}", triples(total), graph_key_label(graph));
+        }
+        let each: Vec<String> = counts
+            .iter()
+            .map(|(g, n)| format!("{n} {word} {}", graph_key_label(g)))
+            .collect();
+        format!("{}: {}", triples(total), each.join(", "))
+    }
+    let (deleted, inserted) = (report.total_deleted(), report.total_inserted());
+    if deleted == 0 && inserted == 0 {
+        return "nothing changed: 0 triples deleted, 0 inserted".to_owned();
+    }
+    let mut parts = Vec::new();
+    if deleted > 0 {
+        parts.push(format!(
+            "deleted {}",
+            per_graph(deleted, &report.deleted, "from")
+        ));
+    }
+    if inserted > 0 {
+        parts.push(format!(
+            "inserted {}",
+            per_graph(inserted, &report.inserted, "into")
+        ));
+    }
+    parts.join("; ")
+}

@@ -2,12 +2,12 @@
 
 use super::Context;
 use crate::cli::DescribeArgs;
-use crate::describe::{self, Card, Lookup, Values};
-use crate::format;
-use crate::output;
-use crate::prefixes;
-use crate::store::Access;
 use anyhow::{Context as _, Result, bail};
+use mss_kg::describe::{self, Card, Lookup, Values};
+use mss_kg::format;
+use mss_kg::output;
+use mss_kg::prefixes;
+use mss_kg::store::Access;
 use oxigraph::io::RdfFormat;
 use std::collections::BTreeSet;
 use std::io::Write;

@@ -2,16 +2,16 @@
 //! for Turtle and TriG, streamed for N-Triples and N-Quads, atomically into a file.
 
 use super::Context;
-use crate::backend::Backend;
 use crate::cli::ExportArgs;
-use crate::input::{self as load, Input};
-use crate::prefixes::{self, PrefixMap};
-use crate::pretty::{self, Doc};
-use crate::sparql::Dataset;
-use crate::store::Access;
-use crate::{format, queries, sparql};
 use anyhow::{Context as _, Result, anyhow, bail};
 use indicatif::ProgressBar;
+use mss_kg::backend::Backend;
+use mss_kg::input::{self as load, Input};
+use mss_kg::prefixes::{self, PrefixMap};
+use mss_kg::pretty::{self, Doc};
+use mss_kg::sparql::Dataset;
+use mss_kg::store::Access;
+use mss_kg::{format, queries, sparql};
 use oxigraph::io::{RdfFormat, RdfSerializer};
 use oxigraph::model::{GraphName, NamedNode, Quad};
 use oxigraph::sparql::QueryResults;
@@ -140,7 +140,7 @@ fn store_quads<'a>(ctx: &Context, args: &ExportArgs, store: &'a Backend) -> Resu
         Some(store.graphs()?)
     } else if args.bundled {
         Some(
-            crate::bundle::graphs()?
+            mss_kg::bundle::graphs()?
                 .into_iter()
                 .map(GraphName::from)
                 .collect(),
@@ -335,16 +335,4 @@ fn set_permissions(temp: &Path, target: &Path) {
     }
     #[cfg(not(unix))]
     let _ = (temp, target);
-}
-
-/// `name=IRI` for `--prefix`.
-pub fn parse_prefix(arg: &str) -> Result<(String, String), String> {
-    let (name, iri) = arg
-        .split_once('=')
-        .ok_or_else(|| format!("expected name=IRI, got '{arg}'"))?;
-    if !prefixes::is_prefix_name(name) {
-        return Err(format!("'{name}' is not a valid prefix name"));
-    }
-    NamedNode::new(iri).map_err(|e| format!("'{iri}' is not a valid IRI: {e}"))?;
-    Ok((name.to_owned(), iri.to_owned()))
 }

@@ -1,18 +1,18 @@
 //! `mss-kg link`: discover identity links to an external graph, review them, record them.
 
 use super::Context;
-use crate::backend::{Backend, Load, QueryMethod, Target};
 use crate::cli::LinkArgs;
-use crate::input::{expand, parse_error};
-use crate::link::{
+use anyhow::{Context as _, Result, anyhow, bail};
+use mss_kg::backend::{Backend, Load, QueryMethod, Target};
+use mss_kg::input::{expand, parse_error};
+use mss_kg::link::{
     self, Entities, Entity, Evaluation, Hierarchy, Index, Object, Proposal, Settings, Status,
     Symbols, Vocabulary,
 };
-use crate::output;
-use crate::prefixes::{GRAPH, MSS, MSSR};
-use crate::queries::expand_iri;
-use crate::store::Access;
-use anyhow::{Context as _, Result, anyhow, bail};
+use mss_kg::output;
+use mss_kg::prefixes::{GRAPH, MSS, MSSR};
+use mss_kg::queries::expand_iri;
+use mss_kg::store::Access;
 use oxigraph::model::vocab::{rdf, rdfs, xsd};
 use oxigraph::model::{GraphName, Literal, NamedNode, NamedOrBlankNode, Quad, Term, Variable};
 use oxigraph::sparql::QueryResults;
@@ -324,7 +324,7 @@ pub fn run(ctx: &Context, args: LinkArgs) -> Result<()> {
             vocabulary
                 .labels
                 .iter()
-                .map(|(p, _)| crate::prefixes::compact(p))
+                .map(|(p, _)| mss_kg::prefixes::compact(p))
                 .collect::<Vec<_>>()
                 .join(", ")
         );
@@ -570,11 +570,11 @@ fn fetch_endpoint(
         anyhow!("cannot query the SPARQL endpoint {url}: {error} (nothing was written)")
     };
     let endpoint =
-        crate::backend::Config::endpoint(url.as_str(), QueryMethod::Post, ctx.remote_timeout())
+        mss_kg::backend::Config::endpoint(url.as_str(), QueryMethod::Post, ctx.remote_timeout())
             .open(Access::Read)
             .map_err(|e| unreachable(&e))?;
     let results = endpoint
-        .query(query, crate::sparql::Dataset::Union, None)
+        .query(query, mss_kg::sparql::Dataset::Union, None)
         .map_err(|e| unreachable(&e))?;
     let QueryResults::Solutions(solutions) = results else {
         bail!("the endpoint {url} did not answer with solutions");

@@ -3,11 +3,11 @@
 //! graph.
 
 use super::Context;
-use crate::backend::{Backend, Load, Target};
 use crate::cli::LoadArgs;
-use crate::input;
-use crate::store::Access;
 use anyhow::{Context as _, Result, anyhow, bail};
+use mss_kg::backend::{Backend, Load, Target};
+use mss_kg::input;
+use mss_kg::store::Access;
 use oxigraph::model::NamedNode;
 use std::time::Instant;
 
@@ -63,7 +63,7 @@ pub fn run(ctx: &Context, args: LoadArgs) -> Result<()> {
     total += loaded.triples;
     if let Some(dir) = backend.dir() {
         // What `export` writes IRIs with; the data is in, so a failure here is only a warning.
-        if let Err(e) = crate::prefixes::record_in_store(dir, &loaded.prefixes) {
+        if let Err(e) = mss_kg::prefixes::record_in_store(dir, &loaded.prefixes) {
             ctx.printer
                 .note(format!("warning: cannot record the files' prefixes: {e}"));
         }

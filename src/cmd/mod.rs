@@ -13,18 +13,18 @@ pub mod serve;
 pub mod stats;
 pub mod update;
 
-use crate::backend::{self, QueryMethod, RemoteConfig};
 use crate::cli::{Cli, Command, GlobalArgs, SparqlInput};
-use crate::output::Printer;
-use crate::queries::SavedQuery;
-use crate::store::{self, Location, StoreConfig};
 use anyhow::{Context as _, Result, bail};
+use mss_kg::backend::{self, QueryMethod, RemoteConfig};
+use mss_kg::output::Printer;
+use mss_kg::queries::SavedQuery;
+use mss_kg::store::{self, Location, StoreConfig};
 use std::io::{IsTerminal, Read};
 use std::time::Duration;
 
 /// What every command needs: where the graph is and how to print.
 pub struct Context {
-    /// The store, or the endpoint: the one place that decides (see [`crate::backend`]).
+    /// The store, or the endpoint: the one place that decides (see [`mss_kg::backend`]).
     pub backend: backend::Config,
     pub printer: Printer,
     /// The user's folder of saved queries, if any.
@@ -97,10 +97,10 @@ impl Context {
     }
 
     /// The deadline of a query on the store, when `--timeout` asks for one.
-    pub fn deadline(&self) -> Option<crate::sparql::Deadline> {
+    pub fn deadline(&self) -> Option<mss_kg::sparql::Deadline> {
         match (&self.backend, self.timeout) {
             (backend::Config::Embedded(_), Some(secs)) if secs > 0 => Some(
-                crate::sparql::Deadline::after(Some(Duration::from_secs(secs))),
+                mss_kg::sparql::Deadline::after(Some(Duration::from_secs(secs))),
             ),
             _ => None,
         }

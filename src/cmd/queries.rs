@@ -2,10 +2,10 @@
 
 use super::Context;
 use crate::cli::{QueriesAction, QueriesArgs};
-use crate::format::ResultFormat;
-use crate::output;
-use crate::queries::{self, Origin, SavedQuery};
 use anyhow::{Result, bail};
+use mss_kg::format::ResultFormat;
+use mss_kg::output;
+use mss_kg::queries::{self, Origin, SavedQuery};
 use oxigraph::model::{Literal, Term, Variable};
 use std::io::Write;
 
@@ -48,8 +48,8 @@ fn origin(saved: &SavedQuery) -> String {
 /// Where a saved query runs: `store`, or the URL of the endpoint it is sent to.
 pub fn runs_on(ctx: &Context, q: &SavedQuery) -> String {
     match ctx.backend_for(q) {
-        Ok(crate::backend::Config::Remote(remote)) => remote.query,
-        Ok(crate::backend::Config::Embedded(_)) => "store".to_owned(),
+        Ok(mss_kg::backend::Config::Remote(remote)) => remote.query,
+        Ok(mss_kg::backend::Config::Embedded(_)) => "store".to_owned(),
         Err(e) => format!("({e})"),
     }
 }

@@ -2,10 +2,10 @@
 
 use super::{Context, read_sparql};
 use crate::cli::QueryArgs;
-use crate::output;
-use crate::sparql::{self, Dataset};
-use crate::store::Access;
 use anyhow::{Context as _, Result};
+use mss_kg::output;
+use mss_kg::sparql::{self, Dataset};
+use mss_kg::store::Access;
 
 pub fn run(ctx: &Context, args: QueryArgs) -> Result<()> {
     let (text, source) = read_sparql(args.input)?;

@@ -3,11 +3,11 @@
 
 use super::Context;
 use crate::cli::RunArgs;
-use crate::output;
-use crate::queries;
-use crate::sparql::Dataset;
-use crate::store::Access;
 use anyhow::{Context as _, Result};
+use mss_kg::output;
+use mss_kg::queries;
+use mss_kg::sparql::Dataset;
+use mss_kg::store::Access;
 
 pub fn run(ctx: &Context, args: RunArgs) -> Result<()> {
     let saved = queries::find(ctx.queries.as_deref(), &args.name)?;

@@ -2,9 +2,9 @@
 
 use super::Context;
 use crate::cli::ServeArgs;
-use crate::server::{self, Endpoint, Options, store::Writes};
-use crate::store::Access;
 use anyhow::{Context as _, Result, bail};
+use mss_kg::server::{self, Endpoint, Options, store::Writes};
+use mss_kg::store::Access;
 use std::net::ToSocketAddrs;
 use std::time::Duration;
 
@@ -72,7 +72,7 @@ fn writes(args: &ServeArgs, addresses: &[std::net::SocketAddr]) -> Result<Writes
             }
             Some(token)
         }
-        None => std::env::var(crate::backend::remote::TOKEN_ENV)
+        None => std::env::var(mss_kg::backend::remote::TOKEN_ENV)
             .ok()
             .map(|t| t.trim().to_owned())
             .filter(|t| !t.is_empty()),
@@ -80,7 +80,7 @@ fn writes(args: &ServeArgs, addresses: &[std::net::SocketAddr]) -> Result<Writes
     if token.is_none() && addresses.iter().any(|a| !a.ip().is_loopback()) {
         bail!(
             "--writable without a token only listens on a loopback address (127.0.0.1, ::1): give --token-file or {}",
-            crate::backend::remote::TOKEN_ENV
+            mss_kg::backend::remote::TOKEN_ENV
         );
     }
     Ok(Writes {

@@ -1,13 +1,13 @@
 //! `mss-kg stats`: triples per graph and instances per class.
 
 use super::Context;
-use crate::backend::Backend;
 use crate::cli::StatsArgs;
-use crate::format::ResultFormat;
-use crate::output::{self, display_term};
-use crate::sparql;
-use crate::store::Access;
 use anyhow::{Result, bail};
+use mss_kg::backend::Backend;
+use mss_kg::format::ResultFormat;
+use mss_kg::output::{self, display_term};
+use mss_kg::sparql;
+use mss_kg::store::Access;
 use oxigraph::model::{Literal, Term, Variable};
 use oxigraph::sparql::QueryResults;
 use std::io::Write;

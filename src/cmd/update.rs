@@ -1,14 +1,13 @@
 //! `mss-kg update`: apply a SPARQL Update in one transaction and say what it changed.
 
 use super::{Context, read_sparql};
-use crate::backend::Backend;
 use crate::cli::UpdateArgs;
-use crate::store::Access;
-use crate::update::{Report, graph_key_label};
-use crate::{queries, sparql};
 use anyhow::{Context as _, Result, anyhow};
+use mss_kg::backend::Backend;
+use mss_kg::store::Access;
+use mss_kg::update;
+use mss_kg::{queries, sparql};
 use oxigraph::model::NamedNode;
-use std::collections::BTreeMap;
 
 pub fn run(ctx: &Context, args: UpdateArgs) -> Result<()> {
     let (text, source) = read_sparql(args.input)?;
@@ -40,41 +39,6 @@ pub fn run(ctx: &Context, args: UpdateArgs) -> Result<()> {
     for warning in &report.warnings {
         eprintln!("mss-kg: warning: {warning}");
     }
-    ctx.printer.note(summary(&report));
+    ctx.printer.note(update::summary(&report));
     Ok(())
-}
-
-/// `deleted 2 triples: 1 from src:000_..., 1 from src:001_...; inserted 1 triple into graph:x`.
-pub fn summary(report: &Report) -> String {
-    fn triples(n: u64) -> String {
-        format!("{n} triple{}", if n == 1 { "" } else { "s" })
-    }
-    fn per_graph(total: u64, counts: &BTreeMap<String, u64>, word: &str) -> String {
-        if let [(graph, _)] = counts.iter().collect::<Vec<_>>()[..] {
-            return format!("{} {word} {}", triples(total), graph_key_label(graph));
-        }
-        let each: Vec<String> = counts
-            .iter()
-            .map(|(g, n)| format!("{n} {word} {}", graph_key_label(g)))
-            .collect();
-        format!("{}: {}", triples(total), each.join(", "))
-    }
-    let (deleted, inserted) = (report.total_deleted(), report.total_inserted());
-    if deleted == 0 && inserted == 0 {
-        return "nothing changed: 0 triples deleted, 0 inserted".to_owned();
-    }
-    let mut parts = Vec::new();
-    if deleted > 0 {
-        parts.push(format!(
-            "deleted {}",
-            per_graph(deleted, &report.deleted, "from")
-        ));
-    }
-    if inserted > 0 {
-        parts.push(format!(
-            "inserted {}",
-            per_graph(inserted, &report.inserted, "into")
-        ));
-    }
-    parts.join("; ")
 }

@@ -101,7 +101,7 @@ pub fn apply_update(
     let report = update::apply(store, parsed, None)
         .map_err(|e| bad_request(format!("the update failed, nothing changed: {e:#}")))?;
     crate::store::flush(store).map_err(server_error)?;
-    let mut said = crate::cmd::update::summary(&report);
+    let mut said = crate::update::summary(&report);
     for warning in &report.warnings {
         said.push_str(&format!("\nwarning: {warning}"));
     }
