@@ -411,3 +411,159 @@ fn an_endpoint_links_as_its_file_does() {
     );
     assert_nations(&rows);
 }
+
+/// Issue #16: `--graph` names the graph an external file is loaded into.
+#[test]
+fn graph_names_where_the_external_file_goes() {
+    let wd = Workdir::new();
+    link(
+        &wd,
+        &[
+            "--with",
+            &fixture("wikidata-countries.ttl"),
+            "--type",
+            "schema:Country",
+            "--graph",
+            "urn:x:countries",
+        ],
+    );
+    let rows = wd.select(&[
+        "query",
+        "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { wd:Q114 ?p ?o } } GROUP BY ?g",
+    ]);
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(rows[0]["g"], "urn:x:countries");
+}
+
+/// Issue #16: a file loaded before is used as it is, unless `--reload` loads it again, replacing
+/// its graph.
+#[test]
+fn reload_replaces_the_graph_of_a_file_loaded_before() {
+    let wd = Workdir::new();
+    let ext = wd.write("ext.ttl", "<urn:x:e1> a <http://schema.org/Country> ; <http://www.w3.org/2000/01/rdf-schema#label> \"Kenya\"@en .\n");
+    let args = [
+        "--with",
+        ext.to_str().unwrap(),
+        "--type",
+        "schema:Country",
+        "--graph",
+        "urn:x:ext",
+    ];
+    let (rows, _) = link(&wd, &args);
+    assert!(rows.iter().any(|r| r["external"] == "urn:x:e1"), "{rows:?}");
+    std::fs::write(&ext, "<urn:x:e2> a <http://schema.org/Country> ; <http://www.w3.org/2000/01/rdf-schema#label> \"Kenya\"@en .\n").unwrap();
+    let (rows, stderr) = link(&wd, &args);
+    assert!(
+        stderr.contains("already in the store (--reload loads"),
+        "{stderr}"
+    );
+    assert!(rows.iter().any(|r| r["external"] == "urn:x:e1"), "{rows:?}");
+    let mut reload = args.to_vec();
+    reload.push("--reload");
+    let (rows, _) = link(&wd, &reload);
+    assert!(rows.iter().any(|r| r["external"] == "urn:x:e2"), "{rows:?}");
+    assert!(
+        !rows.iter().any(|r| r["external"] == "urn:x:e1"),
+        "{rows:?}"
+    );
+    let run = wd
+        .run(&[
+            "query",
+            "ASK { GRAPH <urn:x:ext> { <urn:x:e1> ?p ?o } }",
+            "--format",
+            "tsv",
+        ])
+        .ok();
+    assert!(run.stdout.contains("false"), "{run:?}");
+}
+
+/// Issue #16: `--label-property` replaces the properties names are read from, on both sides.
+#[test]
+fn label_property_replaces_where_names_are_read() {
+    let wd = Workdir::new();
+    let local = wd.write(
+        "local.ttl",
+        "<urn:x:l1> a <http://schema.org/Country> ; <http://example.org/naam> \"Kenia\" .\n",
+    );
+    wd.run(&["load", local.to_str().unwrap(), "--graph", "urn:x:local"])
+        .ok();
+    let ext = wd.write(
+        "ext.ttl",
+        "<urn:x:e1> a <http://schema.org/Country> ; <http://example.org/naam> \"Kenia\" .\n",
+    );
+    let base = [
+        "--with",
+        ext.to_str().unwrap(),
+        "--local-graph",
+        "urn:x:local",
+    ];
+    let mut plain = vec!["link"];
+    plain.extend(base);
+    let run = wd.run(&plain);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(run.stderr.contains("no named entities found"), "{run:?}");
+    let mut args = base.to_vec();
+    args.extend(["--label-property", "http://example.org/naam"]);
+    let (rows, _) = link(&wd, &args);
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(
+        (
+            rows[0]["local"].as_str(),
+            rows[0]["external"].as_str(),
+            rows[0]["status"].as_str()
+        ),
+        ("urn:x:l1", "urn:x:e1", "accepted")
+    );
+}
+
+/// Issue #16: `--lang` keeps names in those languages (and names without one) only.
+#[test]
+fn lang_keeps_names_in_those_languages() {
+    let wd = Workdir::new();
+    let local = wd.write("local.ttl", "<urn:x:de> a <http://schema.org/Country> ; <http://www.w3.org/2000/01/rdf-schema#label> \"Allemagne\"@fr .\n");
+    wd.run(&["load", local.to_str().unwrap(), "--graph", "urn:x:local"])
+        .ok();
+    let base = [
+        "--with",
+        &fixture("wikidata-countries.ttl"),
+        "--local-graph",
+        "urn:x:local",
+        "--evidence",
+        "labels",
+    ];
+    let only = |lang: &str| {
+        let mut args = base.to_vec();
+        args.extend(["--lang", lang]);
+        link(&wd, &args).0
+    };
+    let french = only("fr");
+    assert_eq!(french.len(), 1, "{french:?}");
+    assert_eq!(french[0]["external"], format!("{WD}Q183"));
+    assert!(only("en,es").is_empty());
+}
+
+/// Issue #16: `--links-graph` names the graph `--apply` writes to.
+#[test]
+fn links_graph_names_where_links_are_written() {
+    let wd = Workdir::new();
+    let (_, stderr) = link(
+        &wd,
+        &[
+            "--with",
+            &fixture("wikidata-countries.ttl"),
+            "--type",
+            "schema:Country",
+            "--apply",
+            "--links-graph",
+            "urn:x:mylinks",
+        ],
+    );
+    assert!(stderr.contains("into graph <urn:x:mylinks>"), "{stderr}");
+    let rows = wd.select(&[
+        "query",
+        "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?l owl:sameAs ?w } FILTER(STRSTARTS(STR(?w), STR(wd:))) } GROUP BY ?g",
+    ]);
+    let graphs: Vec<&str> = rows.iter().map(|r| r["g"].as_str()).collect();
+    assert!(graphs.contains(&"urn:x:mylinks"), "{rows:?}");
+    assert!(!graphs.contains(&LINKS), "{rows:?}");
+}
