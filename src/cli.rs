@@ -134,7 +134,8 @@ pub struct LoadArgs {
 /// `GRAPH ?g` still tells which one), unless --no-union or the query has FROM. Common prefixes
 /// (rdf, rdfs, owl, xsd, skos, schema, prov, org, time, dcterms, sh, wd, wdt, mss, mssr, src) are
 /// declared when the query omits them. SELECT and ASK results print as an aligned table on a
-/// terminal and as SPARQL TSV when piped; CONSTRUCT and DESCRIBE as Turtle. Results stream.
+/// terminal and as SPARQL TSV when piped; CONSTRUCT and DESCRIBE as Turtle, written by export's
+/// pretty writer (prefixed, grouped, sorted; N-Triples and N-Quads stream). Rows stream.
 ///
 /// Example: mss-kg query 'SELECT ?name { ?c a schema:Country ; rdfs:label ?name }' --format csv
 #[derive(Debug, Args)]

@@ -95,14 +95,58 @@ pub fn write_results(
                     )
                 })?,
             };
-            let mut serializer = rdf_serializer(format).for_writer(&mut out);
-            for triple in crate::sparql::distinct_triples(triples) {
-                serializer.serialize_triple(&triple?)?;
-            }
-            serializer.finish()?;
+            write_graph(
+                crate::sparql::distinct_triples(triples)
+                    .map(|t| t.map(|t| t.in_graph(oxigraph::model::GraphName::DefaultGraph))),
+                format,
+                &mut out,
+            )?;
         }
     }
     out.flush()?;
+    Ok(())
+}
+
+/// Writes quads as RDF: N-Triples and N-Quads streamed as they come; Turtle and TriG through the
+/// pretty writer of `export` (prefixed, grouped, sorted, blank nodes inline), and RDF/XML and
+/// JSON-LD sorted, so that the same graph is the same bytes whichever command prints it. Graphs
+/// are kept in the dataset formats and merged in the others.
+pub fn write_graph<E>(
+    quads: impl Iterator<Item = Result<oxigraph::model::Quad, E>>,
+    format: RdfFormat,
+    out: &mut dyn Write,
+) -> Result<()>
+where
+    anyhow::Error: From<E>,
+{
+    let merge = !format.supports_datasets();
+    if matches!(format, RdfFormat::NTriples | RdfFormat::NQuads) {
+        let mut serializer = rdf_serializer(format).for_writer(out);
+        if merge {
+            // A triple several graphs hold is one triple of the merge: written once.
+            let triples = quads.map(|q| q.map(oxigraph::model::Triple::from));
+            for triple in crate::sparql::distinct_triples(triples) {
+                serializer.serialize_triple(&triple?)?;
+            }
+        } else {
+            for quad in quads {
+                serializer.serialize_quad(&quad?)?;
+            }
+        }
+        serializer.finish()?;
+        return Ok(());
+    }
+    let mut doc = crate::pretty::Doc::new(merge);
+    for quad in quads {
+        doc.insert(quad?);
+    }
+    crate::pretty::write(
+        doc,
+        format,
+        &prefixes::PrefixMap::common(),
+        out,
+        &ProgressBar::hidden(),
+    )?;
     Ok(())
 }
 

@@ -86,8 +86,10 @@ fn rdf_output_keeps_sources_as_graphs() {
         .run(&["--memory", "describe", "murkomen", "--format", "turtle"])
         .ok()
         .stdout;
+    // Issue #16: the pretty writer of `export`: one block per subject, prefixed, grouped.
     assert!(
-        ttl.contains("mssr:kipchumba-murkomen org:holds mssr:post-kenya-interior-cs"),
+        ttl.contains("\nmssr:kipchumba-murkomen a ")
+            && ttl.contains("    org:holds mssr:post-kenya-interior-cs"),
         "{ttl}"
     );
     let nq = wd

@@ -463,3 +463,31 @@ fn group_concat_parts_come_sorted() {
         assert!(a == b && b == c, "{name} differs between runs or stores");
     }
 }
+
+/// Issue #16: CONSTRUCT results in Turtle come from the pretty writer of `export`: the same
+/// bytes as exporting the same triples.
+#[test]
+fn construct_turtle_is_the_pretty_export() {
+    let wd = Workdir::new();
+    let q = "CONSTRUCT { ?c rdfs:label ?l ; mss:isoCode ?l } WHERE { ?c a schema:Country ; rdfs:label ?l }";
+    let ttl = wd.run(&["query", q]).ok().stdout;
+    let nt = wd.run(&["query", q, "--format", "nt"]).ok().stdout;
+    let exported = wd.run_with_stdin(
+        &[
+            "export",
+            "--from",
+            "-",
+            "--from-format",
+            "nt",
+            "--format",
+            "turtle",
+        ],
+        &nt,
+    );
+    assert_eq!(exported.code, 0, "{exported:?}");
+    assert_eq!(ttl, exported.stdout);
+    assert!(
+        ttl.starts_with("@prefix mss: ") && ttl.contains(" ;\n    mss:isoCode "),
+        "{ttl}"
+    );
+}

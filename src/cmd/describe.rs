@@ -118,20 +118,10 @@ fn section(
 }
 
 fn write_rdf(out: &mut impl Write, card: &Card, format: RdfFormat) -> Result<()> {
-    let mut serializer = output::rdf_serializer(format).for_writer(out);
-    if format.supports_datasets() {
-        for quad in &card.quads {
-            serializer.serialize_quad(quad)?;
-        }
-    } else {
-        let mut seen = BTreeSet::new();
-        for quad in &card.quads {
-            let triple = oxigraph::model::Triple::from(quad.clone());
-            if seen.insert(triple.to_string()) {
-                serializer.serialize_triple(&triple)?;
-            }
-        }
-    }
-    serializer.finish()?;
-    Ok(())
+    // The pretty writer of `export` for Turtle and TriG: one card, the same bytes as an export.
+    output::write_graph(
+        card.quads.iter().cloned().map(Ok::<_, anyhow::Error>),
+        format,
+        out,
+    )
 }
