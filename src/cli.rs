@@ -330,6 +330,14 @@ pub struct ExportArgs {
     /// Write to this file instead of standard output
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Write canonical N-Quads instead: blank nodes labelled by RDF Dataset Canonicalization
+    /// (RDFC-1.0, SHA-256), one quad a line, lines sorted; the same graph always gives the same
+    /// bytes, whatever its order or blank node labels, so it can be hashed or signed
+    #[arg(long, conflicts_with = "format")]
+    pub canonical: bool,
+    /// Print only the SHA-256 of the canonical N-Quads (`sha256:HEX`): the graph's fingerprint
+    #[arg(long, conflicts_with = "format")]
+    pub hash: bool,
     /// A prefix to write IRIs with, as name=IRI (repeat for several); it takes precedence over
     /// the common prefixes and those the loaded files declared
     #[arg(long = "prefix", value_name = "NAME=IRI", value_parser = mss_kg::prefixes::parse_prefix)]

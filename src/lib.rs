@@ -5,6 +5,7 @@
 
 pub mod backend;
 pub mod bundle;
+pub mod canonical;
 pub mod describe;
 pub mod files;
 pub mod format;

@@ -552,3 +552,49 @@ fn export_to_a_file_reports_and_quiet_silences() {
     assert_eq!(run.stderr, "");
     wd.run(&["--memory", "export", "--format", "bogus"]).fails();
 }
+
+/// Issue #16: `--canonical` writes canonical N-Quads and `--hash` its SHA-256: the same graph
+/// gives the same bytes and hash whatever its order or blank node labels; another graph another.
+#[test]
+fn canonical_nquads_and_their_hash() {
+    let wd = Workdir::new();
+    let a = wd.write(
+        "a.ttl",
+        "<urn:x:s> <urn:x:p> [ <urn:x:q> 1 ; <urn:x:r> \"two\"@en ] .\n<urn:x:s> <urn:x:p> [ <urn:x:q> 2 ] .\n",
+    );
+    let b = wd.write(
+        "b.ttl",
+        "_:k <urn:x:q> 2 .\n_:j <urn:x:r> \"two\"@en .\n<urn:x:s> <urn:x:p> _:k , _:j .\n_:j <urn:x:q> 1 .\n",
+    );
+    let c = wd.write("c.ttl", "<urn:x:s> <urn:x:p> [ <urn:x:q> 3 ] .\n");
+    let export = |file: &std::path::Path, flag: &str| {
+        wd.run(&["export", "--from", file.to_str().unwrap(), flag])
+            .ok()
+            .stdout
+    };
+    let canonical = export(&a, "--canonical");
+    assert_eq!(canonical, export(&b, "--canonical"));
+    let lines: Vec<&str> = canonical.lines().collect();
+    let mut sorted = lines.clone();
+    sorted.sort();
+    assert_eq!(lines, sorted, "lines sorted");
+    assert!(
+        canonical.contains("_:c14n0") && lines.len() == 5,
+        "{canonical}"
+    );
+    let hash = export(&a, "--hash");
+    assert!(
+        hash.starts_with("sha256:") && hash.trim().len() == 7 + 64,
+        "{hash}"
+    );
+    assert_eq!(hash, export(&b, "--hash"));
+    assert_ne!(hash, export(&c, "--hash"));
+    // The bundled graph hashes the same from the store, twice.
+    let once = wd.run(&["export", "--bundled", "--hash"]).ok().stdout;
+    assert_eq!(
+        once,
+        wd.run(&["--memory", "export", "--bundled", "--hash"])
+            .ok()
+            .stdout
+    );
+}

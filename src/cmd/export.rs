@@ -46,7 +46,11 @@ pub fn run(ctx: &Context, args: ExportArgs) -> Result<()> {
             }
         }
         let quads = store_quads(ctx, &args, &store)?;
-        write_with(quads, format, || prefix_map, output.as_deref(), &bar)?
+        if args.canonical || args.hash {
+            write_canonical(quads, args.hash, output.as_deref())?
+        } else {
+            write_with(quads, format, || prefix_map, output.as_deref(), &bar)?
+        }
     } else {
         let inputs = load::expand(
             &args.from,
@@ -57,19 +61,23 @@ pub fn run(ctx: &Context, args: ExportArgs) -> Result<()> {
         }
         let declared = std::cell::RefCell::new(Vec::new());
         let quads = file_quads(&inputs, args.base.as_deref(), &declared);
-        write_with(
-            quads,
-            format,
-            || {
-                let mut map = prefix_map.clone();
-                for (name, ns) in declared.borrow().iter() {
-                    map.add(name, ns);
-                }
-                map
-            },
-            output.as_deref(),
-            &bar,
-        )?
+        if args.canonical || args.hash {
+            write_canonical(quads, args.hash, output.as_deref())?
+        } else {
+            write_with(
+                quads,
+                format,
+                || {
+                    let mut map = prefix_map.clone();
+                    for (name, ns) in declared.borrow().iter() {
+                        map.add(name, ns);
+                    }
+                    map
+                },
+                output.as_deref(),
+                &bar,
+            )?
+        }
     };
     bar.finish_and_clear();
     if let Some(path) = &output {
@@ -290,6 +298,21 @@ fn write_with(
 
 /// Runs `write` on standard output, or on a temporary file beside `path` that replaces `path`
 /// only once everything is written and synced: a failure or a crash leaves `path` as it was.
+/// Canonical N-Quads (RDFC-1.0 labels, sorted lines), or with `hash` only its SHA-256 on one
+/// line. Returns how many quads the canonical form has.
+fn write_canonical(quads: Quads<'_>, hash: bool, output: Option<&Path>) -> Result<u64> {
+    let text = mss_kg::canonical::nquads(quads)?;
+    let count = text.lines().count() as u64;
+    atomically(output, |out| {
+        if hash {
+            writeln!(out, "{}", mss_kg::canonical::sha256(text.as_bytes()))?;
+        } else {
+            out.write_all(text.as_bytes())?;
+        }
+        Ok(count)
+    })
+}
+
 fn atomically(
     path: Option<&Path>,
     write: impl FnOnce(&mut dyn Write) -> Result<u64>,
