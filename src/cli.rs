@@ -59,9 +59,9 @@ pub struct GlobalArgs {
     /// loads; without it `load` sends INSERT DATA updates
     #[arg(long, global = true, env = "MSS_KG_GRAPH_STORE", value_name = "URL")]
     pub graph_store: Option<String>,
-    /// Use the store even where MSS_KG_ENDPOINT or a saved query's `#+ endpoint:` names an
-    /// endpoint
-    #[arg(long, global = true, conflicts_with = "endpoint")]
+    /// Use the store even where --endpoint, MSS_KG_ENDPOINT or a saved query's `#+ endpoint:`
+    /// names an endpoint
+    #[arg(long, global = true)]
     pub local: bool,
     /// Give up after this many seconds (0: never): an endpoint's answer [default: 60], a query
     /// `serve` evaluates [default: 60], a query on the store [default: never]

@@ -558,6 +558,39 @@ fn a_saved_query_runs_at_its_grlc_endpoint() {
     assert!(run.stdout.contains("runs on: store"), "{run:?}");
 }
 
+/// Issue #14: `--local` and `--memory` use the store although MSS_KG_ENDPOINT names an endpoint.
+#[test]
+fn local_and_memory_win_over_the_environments_endpoint() {
+    let wd = Workdir::new();
+    let down = format!("http://127.0.0.1:{}/sparql", free_port());
+    for args in [
+        &["--local", "query", "ASK {}"][..],
+        &["--memory", "query", "ASK {}"][..],
+    ] {
+        let out = wd
+            .command(args)
+            .env("MSS_KG_ENDPOINT", &down)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{args:?}: {out:?}");
+    }
+    let out = wd
+        .command(&["query", "ASK {}"])
+        .env("MSS_KG_ENDPOINT", &down)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("cannot reach the endpoint"),
+        "{out:?}"
+    );
+    let run = wd
+        .run(&["--memory", "--endpoint", &down, "query", "ASK {}"])
+        .fails();
+    assert!(run.stderr.contains("two different graphs"), "{run:?}");
+}
+
 /// Issue #14: an endpoint that is down, answers 500, is slow or breaks off: one line each
 /// naming the URL, exit 1.
 #[test]

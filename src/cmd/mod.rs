@@ -45,10 +45,13 @@ impl Context {
         } else {
             Location::Dir(global.store.clone().unwrap_or_else(store::default_dir))
         };
+        // --local, and --memory, win over an endpoint the environment names (MSS_KG_ENDPOINT);
+        // --memory with --endpoint on the command line names two graphs.
+        let from_env = std::env::var("MSS_KG_ENDPOINT").ok() == global.endpoint;
         let endpoint = global
             .endpoint
             .clone()
-            .filter(|e| !e.is_empty() && !global.local);
+            .filter(|e| !(e.is_empty() || global.local || global.memory && from_env));
         let backend = match endpoint {
             Some(_) if global.memory => {
                 bail!("--memory and --endpoint name two different graphs: give one")
