@@ -502,6 +502,16 @@ fn label_property_replaces_where_names_are_read() {
     let run = wd.run(&plain);
     assert_eq!(run.code, 1, "{run:?}");
     assert!(run.stderr.contains("no named entities found"), "{run:?}");
+    // The failed run leaves the store as it was: the file's graph is gone again.
+    let left = wd
+        .run(&[
+            "query",
+            "ASK { GRAPH <https://w3id.org/mss-kg/graph/external/ext.ttl> { ?s ?p ?o } }",
+            "--format",
+            "tsv",
+        ])
+        .ok();
+    assert!(left.stdout.contains("false"), "{left:?}");
     let mut args = base.to_vec();
     args.extend(["--label-property", "http://example.org/naam"]);
     let (rows, _) = link(&wd, &args);

@@ -256,6 +256,23 @@ impl Backend {
         }
     }
 
+    /// Drops a named graph, if it is there.
+    pub fn drop_graph(&self, graph: &NamedNode) -> Result<()> {
+        match self {
+            Backend::Embedded(store) => {
+                store.remove_named_graph(graph)?;
+                crate::store::flush(store)
+            }
+            Backend::Remote(remote) => remote.update(&Update {
+                base_iri: None,
+                operations: vec![spargebra::GraphUpdateOperation::Drop {
+                    silent: true,
+                    graph: spargebra::algebra::GraphTarget::NamedNode(graph.clone()),
+                }],
+            }),
+        }
+    }
+
     /// Applies an update; with `graph`, as if each operation began with `WITH <graph>`. The
     /// embedded store says what changed, in one transaction; an endpoint does not (`None`).
     /// An endpoint is sent `text` as the user wrote it (with the common prefixes declared)

@@ -196,40 +196,67 @@ pub fn run(ctx: &Context, args: LinkArgs) -> Result<()> {
         .backend
         .open(if writes { Access::Write } else { Access::Read })?;
     let source = Source::resolve(&args.with, args.graph.as_deref(), &store)?;
-    let start = Instant::now();
-    let mut symbols = Symbols::new(&vocabulary);
+    // A file loaded into a new graph by this run is dropped again if the run fails: a failed
+    // command leaves the store as it was.
+    let new_graph = match &source {
+        Source::File { graph, .. } if !store.contains_graph(graph)? => Some(graph.clone()),
+        _ => None,
+    };
+    let result = (|| -> Result<()> {
+        let start = Instant::now();
+        let mut symbols = Symbols::new(&vocabulary);
 
-    // The class hierarchy: the store's (ontology, alignments, loaded graphs).
-    let mut hierarchy = Hierarchy::default();
-    for (property, both) in [
-        (link::iri::SUBCLASS_OF, false),
-        (link::iri::WDT_P279, false),
-        (link::iri::EQUIVALENT_CLASS, true),
-    ] {
-        for quad in store.quads(None, Some(&NamedNode::new_unchecked(property)), None, None)? {
-            let quad = quad?;
-            if let (NamedOrBlankNode::NamedNode(s), Term::NamedNode(o)) =
-                (&quad.subject, &quad.object)
-            {
-                hierarchy.add(&mut symbols.classes, s.as_str(), o.as_str());
-                if both {
-                    hierarchy.add(&mut symbols.classes, o.as_str(), s.as_str());
+        // The class hierarchy: the store's (ontology, alignments, loaded graphs).
+        let mut hierarchy = Hierarchy::default();
+        for (property, both) in [
+            (link::iri::SUBCLASS_OF, false),
+            (link::iri::WDT_P279, false),
+            (link::iri::EQUIVALENT_CLASS, true),
+        ] {
+            for quad in store.quads(None, Some(&NamedNode::new_unchecked(property)), None, None)? {
+                let quad = quad?;
+                if let (NamedOrBlankNode::NamedNode(s), Term::NamedNode(o)) =
+                    (&quad.subject, &quad.object)
+                {
+                    hierarchy.add(&mut symbols.classes, s.as_str(), o.as_str());
+                    if both {
+                        hierarchy.add(&mut symbols.classes, o.as_str(), s.as_str());
+                    }
                 }
             }
         }
-    }
 
-    // The external entities.
-    let mut external = Entities::new(&vocabulary, false);
-    let external_graph = source.graph().cloned();
-    match &source {
-        Source::File { path, graph } => {
-            let present = store.contains_graph(graph)?;
-            if present && !args.reload {
-                ctx.printer.note(format!(
-                    "using graph {graph} already in the store (--reload loads '{}' again)",
-                    path.display()
-                ));
+        // The external entities.
+        let mut external = Entities::new(&vocabulary, false);
+        let external_graph = source.graph().cloned();
+        match &source {
+            Source::File { path, graph } => {
+                let present = store.contains_graph(graph)?;
+                if present && !args.reload {
+                    ctx.printer.note(format!(
+                        "using graph {graph} already in the store (--reload loads '{}' again)",
+                        path.display()
+                    ));
+                    read_graph(
+                        &store,
+                        &graph.clone().into(),
+                        &vocabulary,
+                        &mut symbols,
+                        &mut external,
+                    )?;
+                } else {
+                    load_file(
+                        ctx,
+                        &store,
+                        path,
+                        graph,
+                        present,
+                        &mut symbols,
+                        &mut external,
+                    )?;
+                }
+            }
+            Source::Graph(graph) => {
                 read_graph(
                     &store,
                     &graph.clone().into(),
@@ -237,113 +264,93 @@ pub fn run(ctx: &Context, args: LinkArgs) -> Result<()> {
                     &mut symbols,
                     &mut external,
                 )?;
-            } else {
-                load_file(
+            }
+            Source::Endpoint(url) => {
+                let classes = class.as_ref().map(|c| {
+                    let id = symbols.classes.get_or_add(c.as_str());
+                    hierarchy
+                        .descendants(id)
+                        .into_iter()
+                        .map(|c| NamedNode::new_unchecked(symbols.classes.name(c)))
+                        .collect::<Vec<_>>()
+                });
+                fetch_endpoint(
                     ctx,
-                    &store,
-                    path,
-                    graph,
-                    present,
+                    url,
+                    &vocabulary,
+                    classes.as_deref(),
                     &mut symbols,
                     &mut external,
                 )?;
             }
         }
-        Source::Graph(graph) => {
-            read_graph(
-                &store,
-                &graph.clone().into(),
-                &vocabulary,
-                &mut symbols,
-                &mut external,
-            )?;
+        for (class, parent) in std::mem::take(&mut external.class_edges) {
+            hierarchy.add(&mut symbols.classes, &class, &parent);
         }
-        Source::Endpoint(url) => {
-            let classes = class.as_ref().map(|c| {
-                let id = symbols.classes.get_or_add(c.as_str());
-                hierarchy
-                    .descendants(id)
-                    .into_iter()
-                    .map(|c| NamedNode::new_unchecked(symbols.classes.name(c)))
-                    .collect::<Vec<_>>()
-            });
-            fetch_endpoint(
-                ctx,
-                url,
-                &vocabulary,
-                classes.as_deref(),
-                &mut symbols,
-                &mut external,
-            )?;
+
+        // The local entities: every graph but the external, links and ontology ones, read graph by
+        // graph so that the external graph is never decoded a second time.
+        let mut local = Entities::new(&vocabulary, true);
+        let graphs = store.graphs()?;
+        for graph in graphs
+            .iter()
+            .filter(|g| is_local(g, external_graph.as_ref(), &locals_only))
+        {
+            read_graph(&store, graph, &vocabulary, &mut symbols, &mut local)?;
         }
-    }
-    for (class, parent) in std::mem::take(&mut external.class_edges) {
-        hierarchy.add(&mut symbols.classes, &class, &parent);
-    }
-
-    // The local entities: every graph but the external, links and ontology ones, read graph by
-    // graph so that the external graph is never decoded a second time.
-    let mut local = Entities::new(&vocabulary, true);
-    let graphs = store.graphs()?;
-    for graph in graphs
-        .iter()
-        .filter(|g| is_local(g, external_graph.as_ref(), &locals_only))
-    {
-        read_graph(&store, graph, &vocabulary, &mut symbols, &mut local)?;
-    }
-    let all_classes: Vec<u32> = (0..u32::try_from(symbols.classes.len())?).collect();
-    hierarchy.close(all_classes);
-    let class_id = class
-        .as_ref()
-        .map(|c| symbols.classes.get_or_add(c.as_str()));
-    hierarchy.close(class_id);
-    let locals: Vec<Entity> = local
-        .named()
-        .into_iter()
-        .filter(|e| !e.types.is_empty() || class_id.is_none() && !locals_only.is_empty())
-        .filter(|e| class_id.is_none_or(|c| e.types.iter().any(|t| hierarchy.is_a(*t, c))))
-        .collect();
-
-    let bar = ctx.printer.progress("external entities indexed");
-    bar.set_message("building the blocking index");
-    // An external entity with a local IRI is one of ours (an endpoint serving this very graph,
-    // say): linking it to itself says nothing.
-    let local_iris: std::collections::HashSet<&str> = locals.iter().map(|e| &*e.iri).collect();
-    let index = Index::new(
-        external
+        let all_classes: Vec<u32> = (0..u32::try_from(symbols.classes.len())?).collect();
+        hierarchy.close(all_classes);
+        let class_id = class
+            .as_ref()
+            .map(|c| symbols.classes.get_or_add(c.as_str()));
+        hierarchy.close(class_id);
+        let locals: Vec<Entity> = local
             .named()
             .into_iter()
-            .filter(|e| !local_iris.contains(&*e.iri))
-            .collect(),
-    );
-    bar.finish_and_clear();
-    if index.is_empty() {
-        bail!(
-            "{}: no named entities found (names are read from {})",
-            args.with,
-            vocabulary
-                .labels
-                .iter()
-                .map(|(p, _)| mss_kg::prefixes::compact(p))
-                .collect::<Vec<_>>()
-                .join(", ")
+            .filter(|e| !e.types.is_empty() || class_id.is_none() && !locals_only.is_empty())
+            .filter(|e| class_id.is_none_or(|c| e.types.iter().any(|t| hierarchy.is_a(*t, c))))
+            .collect();
+
+        let bar = ctx.printer.progress("external entities indexed");
+        bar.set_message("building the blocking index");
+        // An external entity with a local IRI is one of ours (an endpoint serving this very graph,
+        // say): linking it to itself says nothing.
+        let local_iris: std::collections::HashSet<&str> = locals.iter().map(|e| &*e.iri).collect();
+        let index = Index::new(
+            external
+                .named()
+                .into_iter()
+                .filter(|e| !local_iris.contains(&*e.iri))
+                .collect(),
         );
-    }
-    let bar = ctx.printer.progress("local entities matched");
-    let settings = Settings {
-        threshold: args.threshold,
-        review: args.review,
-        use_ids: args.evidence == "all",
-    };
-    let proposals = link::match_all(&locals, &index, &hierarchy, &symbols, settings, &|n| {
-        bar.inc(n)
-    });
-    bar.finish_and_clear();
+        bar.finish_and_clear();
+        if index.is_empty() {
+            bail!(
+                "{}: no named entities found (names are read from {})",
+                args.with,
+                vocabulary
+                    .labels
+                    .iter()
+                    .map(|(p, _)| mss_kg::prefixes::compact(p))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+        }
+        let bar = ctx.printer.progress("local entities matched");
+        let settings = Settings {
+            threshold: args.threshold,
+            review: args.review,
+            use_ids: args.evidence == "all",
+        };
+        let proposals = link::match_all(&locals, &index, &hierarchy, &symbols, settings, &|n| {
+            bar.inc(n)
+        });
+        bar.finish_and_clear();
 
-    write_table(ctx, &args, &locals, &index, &proposals)?;
+        write_table(ctx, &args, &locals, &index, &proposals)?;
 
-    let count = |s: Status| proposals.iter().filter(|p| p.status == s).count();
-    ctx.printer.note(format!(
+        let count = |s: Status| proposals.iter().filter(|p| p.status == s).count();
+        ctx.printer.note(format!(
         "matched {} local entities against {} external ones in {:.2}s: {} accepted, {} to review, {} ambiguous",
         locals.len(),
         index.len(),
@@ -353,63 +360,70 @@ pub fn run(ctx: &Context, args: LinkArgs) -> Result<()> {
         count(Status::Ambiguous),
     ));
 
-    let accepted: Vec<(String, String)> = proposals
-        .iter()
-        .filter(|p| p.status == Status::Accepted)
-        .map(|p| {
-            (
-                locals[p.local].iri.to_string(),
-                index.entities[p.external].iri.to_string(),
-            )
-        })
-        .collect();
-    if let Some(gold) = gold {
-        let evaluation = Evaluation::new(&accepted, &gold);
-        // Asked for: printed even with --quiet.
-        eprintln!(
-            "precision {:.3} ({} of {} accepted links are known), recall {:.3} ({} of {} known links found), F1 {:.3}",
-            evaluation.precision(),
-            evaluation.true_positives,
-            evaluation.predicted,
-            evaluation.recall(),
-            evaluation.true_positives,
-            evaluation.gold,
-            evaluation.f1()
-        );
-        // The first few of each, enough to look into; the counts say the rest.
-        const SHOWN: usize = 20;
-        for (what, pairs) in [
-            ("not known", &evaluation.wrong),
-            ("missed", &evaluation.missed),
-        ] {
-            for (l, e) in pairs.iter().take(SHOWN) {
-                eprintln!("  {what}: <{l}> <{e}>");
-            }
-            if pairs.len() > SHOWN {
-                eprintln!("  ... and {} more {what}", pairs.len() - SHOWN);
+        let accepted: Vec<(String, String)> = proposals
+            .iter()
+            .filter(|p| p.status == Status::Accepted)
+            .map(|p| {
+                (
+                    locals[p.local].iri.to_string(),
+                    index.entities[p.external].iri.to_string(),
+                )
+            })
+            .collect();
+        if let Some(gold) = gold {
+            let evaluation = Evaluation::new(&accepted, &gold);
+            // Asked for: printed even with --quiet.
+            eprintln!(
+                "precision {:.3} ({} of {} accepted links are known), recall {:.3} ({} of {} known links found), F1 {:.3}",
+                evaluation.precision(),
+                evaluation.true_positives,
+                evaluation.predicted,
+                evaluation.recall(),
+                evaluation.true_positives,
+                evaluation.gold,
+                evaluation.f1()
+            );
+            // The first few of each, enough to look into; the counts say the rest.
+            const SHOWN: usize = 20;
+            for (what, pairs) in [
+                ("not known", &evaluation.wrong),
+                ("missed", &evaluation.missed),
+            ] {
+                for (l, e) in pairs.iter().take(SHOWN) {
+                    eprintln!("  {what}: <{l}> <{e}>");
+                }
+                if pairs.len() > SHOWN {
+                    eprintln!("  ... and {} more {what}", pairs.len() - SHOWN);
+                }
             }
         }
-    }
 
-    if args.apply {
-        let graph = match links_graph {
-            Some(g) => g,
-            None => NamedNode::new(format!("{LINK_GRAPHS}{}", source.name()))?,
-        };
-        let written = apply(
-            &store,
-            &graph,
-            &relation,
-            &source.iri()?,
-            &args,
-            &locals,
-            &index,
-            &proposals,
-        )?;
-        ctx.printer
-            .note(format!("wrote {written} links into graph {graph}"));
+        if args.apply {
+            let graph = match links_graph {
+                Some(g) => g,
+                None => NamedNode::new(format!("{LINK_GRAPHS}{}", source.name()))?,
+            };
+            let written = apply(
+                &store,
+                &graph,
+                &relation,
+                &source.iri()?,
+                &args,
+                &locals,
+                &index,
+                &proposals,
+            )?;
+            ctx.printer
+                .note(format!("wrote {written} links into graph {graph}"));
+        }
+        Ok(())
+    })();
+    if result.is_err()
+        && let Some(graph) = &new_graph
+    {
+        let _ = store.drop_graph(graph);
     }
-    Ok(())
+    result
 }
 
 /// Whether a graph's entities are local ones.
