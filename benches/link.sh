@@ -28,7 +28,7 @@ for ((k = 0; k < ${#sizes[@]}; k += 2)); do
     with="$e"; [[ $source == graph ]] && with="https://w3id.org/mss-kg/graph/external/link-ext-$ext.nt"
     echo "== link $loc local x $ext external, from the $source" >&2
     /usr/bin/time -f "%e\t%M" -o "$work/time" \
-      "$mss" --store "$store" link --with "$with" --local https://example.org/local \
+      "$mss" --store "$store" link --with "$with" --local-graph https://example.org/local \
         --gold "$gold" --format tsv > "$work/link-out.tsv" 2> "$work/link-err"
     grep -E '^(precision|matched)' "$work/link-err" >&2
     printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$loc" "$ext" "$source" "$(tail -1 "$work/time")" \
