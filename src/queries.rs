@@ -569,12 +569,7 @@ impl SavedQuery {
         };
         let mut query = crate::sparql::parse_algebra(&self.text, &source)?;
         if !bindings.is_empty() {
-            let pattern = match &mut query {
-                spargebra::Query::Select { pattern, .. }
-                | spargebra::Query::Construct { pattern, .. }
-                | spargebra::Query::Describe { pattern, .. }
-                | spargebra::Query::Ask { pattern, .. } => pattern,
-            };
+            let pattern = crate::sparql::pattern_mut(&mut query);
             let (variables, row): (Vec<Variable>, Vec<Option<GroundTerm>>) = bindings
                 .into_iter()
                 .map(|(variable, term)| (variable, Some(ground(term))))

@@ -314,9 +314,14 @@ impl Http {
         self.read_reply()
     }
 
+    /// A reply's status and headers, without its body (a `HEAD` reply has none).
     fn read_head(&mut self) -> Reply {
         let status_line = self.line().expect("a status line");
-        let status = status_line.split(' ').nth(1).unwrap().parse().unwrap();
+        let status = status_line
+            .split(' ')
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_else(|| panic!("bad status line '{status_line}'"));
         let mut headers = Vec::new();
         while let Some(line) = self.line() {
             if line.is_empty() {
@@ -343,20 +348,9 @@ impl Http {
 
     fn read_reply(&mut self) -> Reply {
         use std::io::Read;
-        let status_line = self.line().expect("a status line");
-        let status = status_line
-            .split(' ')
-            .nth(1)
-            .and_then(|s| s.parse().ok())
-            .unwrap_or_else(|| panic!("bad status line '{status_line}'"));
-        let mut headers = Vec::new();
-        while let Some(line) = self.line() {
-            if line.is_empty() {
-                break;
-            }
-            let (name, value) = line.split_once(':').unwrap();
-            headers.push((name.trim().to_ascii_lowercase(), value.trim().to_owned()));
-        }
+        let Reply {
+            status, headers, ..
+        } = self.read_head();
         let find = |name: &str| {
             headers
                 .iter()

@@ -158,7 +158,7 @@ impl Endpoint {
             }
             (p, Method::GET | Method::HEAD) if p.starts_with("/queries/") => {
                 let name = percent_decode(&p["/queries/".len()..]);
-                let params = Params::parse(request.uri().query().unwrap_or("").as_bytes());
+                let params = url_params(request);
                 self.page_with_slot(|| {
                     pages::saved_query(
                         &self.store,
@@ -170,12 +170,12 @@ impl Endpoint {
                 })
             }
             ("/timeline", Method::GET | Method::HEAD) => {
-                let params = Params::parse(request.uri().query().unwrap_or("").as_bytes());
+                let params = url_params(request);
                 self.page_with_slot(|| pages::timeline(&self.store, params, self.timeout))
             }
             (p, Method::GET | Method::HEAD) if p == "/entity" || p.starts_with("/entity/") => {
                 let rest = percent_decode(p.trim_start_matches("/entity").trim_start_matches('/'));
-                let mut params = Params::parse(request.uri().query().unwrap_or("").as_bytes());
+                let mut params = url_params(request);
                 let Some(iri) = pages::entity_iri(&rest, &mut params) else {
                     return Ok(pages::error_page(
                         StatusCode::BAD_REQUEST,
@@ -185,7 +185,7 @@ impl Endpoint {
                 self.page_with_slot(|| pages::entity(&self.store, &iri))
             }
             ("/search", Method::GET | Method::HEAD) => {
-                let mut params = Params::parse(request.uri().query().unwrap_or("").as_bytes());
+                let mut params = url_params(request);
                 let q = params.all("q").into_iter().next().unwrap_or_default();
                 if q.trim().is_empty() {
                     return Ok(pages::error_page(
@@ -203,7 +203,7 @@ impl Endpoint {
                     .unwrap_or_else(|(status, message)| pages::error_page(status, &message)))
             }
             ("/query" | "/sparql", Method::GET) => {
-                let mut params = Params::parse(request.uri().query().unwrap_or("").as_bytes());
+                let mut params = url_params(request);
                 if !params.has("query") {
                     if params.pairs.is_empty() {
                         return self.service_description(request);
@@ -236,68 +236,11 @@ impl Endpoint {
                 }
                 self.query(request, query, params)
             }
-            ("/query" | "/sparql", Method::POST) => {
-                protocol::utf8_only(request)?;
-                let content_type = media_type(request, CONTENT_TYPE).unwrap_or_default();
-                let url_params = Params::parse(request.uri().query().unwrap_or("").as_bytes());
-                let body = read_body(request, self.options.max_body)?;
-                match content_type.as_str() {
-                    "application/sparql-update" => self.update_from(request, body, url_params),
-                    "application/sparql-query" => {
-                        let query = String::from_utf8(body)
-                            .map_err(|_| bad_request("the query is not UTF-8"))?;
-                        if url_params.has("query") {
-                            return Err(bad_request("the query is both in the URL and the body"));
-                        }
-                        self.query(request, query, url_params)
-                    }
-                    "application/x-www-form-urlencoded" => {
-                        let mut params = Params::parse(&body);
-                        params.pairs.extend(url_params.pairs);
-                        if params.has("update") && !params.has("query") {
-                            self.options.writes.check(request)?;
-                            let update = params.one("update")?;
-                            return store::apply_update(
-                                &self.store,
-                                &update,
-                                params,
-                                &Self::url(request),
-                            );
-                        }
-                        let query = params.one("query")?;
-                        self.query(request, query, params)
-                    }
-                    "" => Err(bad_request("no Content-Type given")),
-                    other => Err((
-                        StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                        format!(
-                            "unsupported Content-Type '{other}' (send application/sparql-query or a form)"
-                        ),
-                    )),
-                }
-            }
+            ("/query" | "/sparql", Method::POST) => self.post(request, false),
             ("/update", Method::POST) => {
+                // Checked before the body is read: a refused writer sends nothing in vain.
                 self.options.writes.check(request)?;
-                protocol::utf8_only(request)?;
-                let content_type = media_type(request, CONTENT_TYPE).unwrap_or_default();
-                let url_params = Params::parse(request.uri().query().unwrap_or("").as_bytes());
-                let body = read_body(request, self.options.max_body)?;
-                match content_type.as_str() {
-                    "application/sparql-update" => self.update_from(request, body, url_params),
-                    "application/x-www-form-urlencoded" => {
-                        let mut params = Params::parse(&body);
-                        params.pairs.extend(url_params.pairs);
-                        let update = params.one("update")?;
-                        store::apply_update(&self.store, &update, params, &Self::url(request))
-                    }
-                    "" => Err(bad_request("no Content-Type given")),
-                    other => Err((
-                        StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                        format!(
-                            "unsupported Content-Type '{other}' (send application/sparql-update or a form)"
-                        ),
-                    )),
-                }
+                self.post(request, true)
             }
             ("/update", _) => {
                 self.options.writes.check(request)?;
@@ -316,7 +259,7 @@ impl Endpoint {
             (p, Method::GET | Method::HEAD) if p.starts_with("/api/") => {
                 let name = percent_decode(&p["/api/".len()..]);
                 let (name, media) = api::split_suffix(&name);
-                let params = Params::parse(request.uri().query().unwrap_or("").as_bytes());
+                let params = url_params(request);
                 let (_, query) = api::bind(self.options.queries.as_deref(), name, params)?;
                 let accept = match media {
                     Some(media) => Some(media.to_owned()),
@@ -332,16 +275,62 @@ impl Endpoint {
         }
     }
 
-    /// `POST application/sparql-update`: the body is the update; the URL may give its dataset.
-    fn update_from(
+    /// A POST of the SPARQL 1.1 Protocol: a query or an update, in the body or in a form, with
+    /// its dataset in the URL. `/update` (`updates_only`) takes updates only.
+    fn post(
+        &self,
+        request: &mut Request<Body>,
+        updates_only: bool,
+    ) -> Result<Response<Body>, HttpError> {
+        protocol::utf8_only(request)?;
+        let content_type = media_type(request, CONTENT_TYPE).unwrap_or_default();
+        let url_params = url_params(request);
+        let body = read_body(request, self.options.max_body)?;
+        let utf8 = |body: Vec<u8>, what: &str| {
+            String::from_utf8(body).map_err(|_| bad_request(format!("the {what} is not UTF-8")))
+        };
+        match content_type.as_str() {
+            "application/sparql-update" => self.update(request, utf8(body, "update")?, url_params),
+            "application/sparql-query" if !updates_only => {
+                if url_params.has("query") {
+                    return Err(bad_request("the query is both in the URL and the body"));
+                }
+                self.query(request, utf8(body, "query")?, url_params)
+            }
+            "application/x-www-form-urlencoded" => {
+                let mut params = Params::parse(&body);
+                params.pairs.extend(url_params.pairs);
+                if updates_only || (params.has("update") && !params.has("query")) {
+                    let update = params.one("update")?;
+                    return self.update(request, update, params);
+                }
+                let query = params.one("query")?;
+                self.query(request, query, params)
+            }
+            "" => Err(bad_request("no Content-Type given")),
+            other => Err((
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                format!(
+                    "unsupported Content-Type '{other}' (send {} or a form)",
+                    if updates_only {
+                        "application/sparql-update"
+                    } else {
+                        "application/sparql-query"
+                    }
+                ),
+            )),
+        }
+    }
+
+    /// An update, once the writer is checked; its dataset may come from the request.
+    fn update(
         &self,
         request: &Request<Body>,
-        body: Vec<u8>,
+        text: String,
         params: Params,
     ) -> Result<Response<Body>, HttpError> {
         self.options.writes.check(request)?;
-        let update = String::from_utf8(body).map_err(|_| bad_request("the update is not UTF-8"))?;
-        store::apply_update(&self.store, &update, params, &Self::url(request))
+        store::apply_update(&self.store, &text, params, &Self::url(request))
     }
 
     fn service_description(&self, request: &Request<Body>) -> Result<Response<Body>, HttpError> {
@@ -368,7 +357,7 @@ impl Endpoint {
         request: &mut Request<Body>,
         method: Method,
     ) -> Result<Response<Body>, HttpError> {
-        let mut params = Params::parse(request.uri().query().unwrap_or("").as_bytes());
+        let mut params = url_params(request);
         let graph = store::target(&mut params)?;
         match (method, graph) {
             (Method::GET | Method::HEAD, Some(graph)) => {
@@ -521,6 +510,11 @@ impl Endpoint {
                 .map_err(protocol::server_error),
         }
     }
+}
+
+/// The parameters of the request's URL.
+fn url_params(request: &Request<Body>) -> Params {
+    Params::parse(request.uri().query().unwrap_or("").as_bytes())
 }
 
 /// The request's `Accept` header.

@@ -274,22 +274,7 @@ pub fn as_set(pattern: GraphPattern, fresh: &mut Fresh) -> GraphPattern {
 
 /// `EXISTS { ... }` inside an expression reads the default graph too (its sub-selects may count).
 fn expression_as_set(expression: Expression, fresh: &mut Fresh) -> Expression {
-    let e = |x: Box<Expression>, fresh: &mut Fresh| Box::new(expression_as_set(*x, fresh));
-    match expression {
-        Expression::Exists(p) => Expression::Exists(Box::new(as_set(*p, fresh))),
-        Expression::Or(a, b) => Expression::Or(e(a, fresh), e(b, fresh)),
-        Expression::And(a, b) => Expression::And(e(a, fresh), e(b, fresh)),
-        Expression::Not(a) => Expression::Not(e(a, fresh)),
-        Expression::If(a, b, c) => Expression::If(e(a, fresh), e(b, fresh), e(c, fresh)),
-        Expression::Coalesce(list) => Expression::Coalesce(
-            list.into_iter()
-                .map(|x| expression_as_set(x, fresh))
-                .collect(),
-        ),
-        // Only the boolean connectives above can hold an EXISTS that matters in practice;
-        // anything else is left as written (an EXISTS deeper in arithmetic only tests existence).
-        other => other,
-    }
+    super::map_exists(expression, &mut |p| as_set(p, fresh))
 }
 
 /// A BGP whose solutions are those over the merge: blank nodes as hidden variables, `DISTINCT`

@@ -144,42 +144,58 @@ fn reads_several_graphs(query: &Query, dataset: &Dataset) -> bool {
 /// with no aggregate, sub-select or `LIMIT` inside). A remote endpoint is sent this query too:
 /// Virtuoso's default graph, for one, yields a copy of a triple per graph that holds it.
 pub fn read_as_set(query: Query, dataset: &Dataset) -> Query {
-    let mut query = query;
-    if reads_several_graphs(&query, dataset) && merge::counts_copies(&query) {
-        let mut fresh = merge::Fresh::default();
-        query = match query {
-            Query::Select {
-                dataset,
-                pattern,
-                base_iri,
-            } => Query::Select {
-                dataset,
-                pattern: merge::as_set(pattern, &mut fresh),
-                base_iri,
-            },
-            Query::Construct {
-                template,
-                dataset,
-                pattern,
-                base_iri,
-            } => Query::Construct {
-                template,
-                dataset,
-                pattern: merge::as_set(pattern, &mut fresh),
-                base_iri,
-            },
-            Query::Describe {
-                dataset,
-                pattern,
-                base_iri,
-            } => Query::Describe {
-                dataset,
-                pattern: merge::as_set(pattern, &mut fresh),
-                base_iri,
-            },
-            ask @ Query::Ask { .. } => ask,
-        };
+    if matches!(query, Query::Ask { .. })
+        || !(reads_several_graphs(&query, dataset) && merge::counts_copies(&query))
+    {
+        return query;
     }
+    let mut fresh = merge::Fresh::default();
+    map_pattern(query, |pattern| merge::as_set(pattern, &mut fresh))
+}
+
+/// An expression with the pattern of each `EXISTS` in it rewritten by `rewrite`. Only the
+/// boolean connectives can hold an `EXISTS` that matters in practice; anything else is left as
+/// written (an `EXISTS` deeper in arithmetic only tests existence).
+pub(crate) fn map_exists(
+    expression: spargebra::algebra::Expression,
+    rewrite: &mut dyn FnMut(spargebra::algebra::GraphPattern) -> spargebra::algebra::GraphPattern,
+) -> spargebra::algebra::Expression {
+    use spargebra::algebra::Expression;
+    let e = |x: Box<Expression>, rewrite: &mut dyn FnMut(_) -> _| Box::new(map_exists(*x, rewrite));
+    match expression {
+        Expression::Exists(p) => Expression::Exists(Box::new(rewrite(*p))),
+        Expression::Or(a, b) => Expression::Or(e(a, rewrite), e(b, rewrite)),
+        Expression::And(a, b) => Expression::And(e(a, rewrite), e(b, rewrite)),
+        Expression::Not(a) => Expression::Not(e(a, rewrite)),
+        Expression::If(a, b, c) => Expression::If(e(a, rewrite), e(b, rewrite), e(c, rewrite)),
+        Expression::Coalesce(list) => {
+            Expression::Coalesce(list.into_iter().map(|x| map_exists(x, rewrite)).collect())
+        }
+        other => other,
+    }
+}
+
+/// The pattern a query evaluates.
+pub(crate) fn pattern_mut(query: &mut Query) -> &mut spargebra::algebra::GraphPattern {
+    match query {
+        Query::Select { pattern, .. }
+        | Query::Construct { pattern, .. }
+        | Query::Describe { pattern, .. }
+        | Query::Ask { pattern, .. } => pattern,
+    }
+}
+
+/// The query with its pattern rewritten by `rewrite`.
+pub(crate) fn map_pattern(
+    mut query: Query,
+    rewrite: impl FnOnce(spargebra::algebra::GraphPattern) -> spargebra::algebra::GraphPattern,
+) -> Query {
+    let pattern = pattern_mut(&mut query);
+    let taken = std::mem::replace(
+        pattern,
+        spargebra::algebra::GraphPattern::Bgp { patterns: vec![] },
+    );
+    *pattern = rewrite(taken);
     query
 }
 

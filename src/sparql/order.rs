@@ -14,46 +14,7 @@ use spargebra::algebra::{
 
 /// The query with each group's `GROUP_CONCAT` fed its rows in order.
 pub fn sorted_concats(query: Query) -> Query {
-    match query {
-        Query::Select {
-            dataset,
-            pattern,
-            base_iri,
-        } => Query::Select {
-            dataset,
-            pattern: pattern_of(pattern),
-            base_iri,
-        },
-        Query::Construct {
-            template,
-            dataset,
-            pattern,
-            base_iri,
-        } => Query::Construct {
-            template,
-            dataset,
-            pattern: pattern_of(pattern),
-            base_iri,
-        },
-        Query::Describe {
-            dataset,
-            pattern,
-            base_iri,
-        } => Query::Describe {
-            dataset,
-            pattern: pattern_of(pattern),
-            base_iri,
-        },
-        Query::Ask {
-            dataset,
-            pattern,
-            base_iri,
-        } => Query::Ask {
-            dataset,
-            pattern: pattern_of(pattern),
-            base_iri,
-        },
-    }
+    super::map_pattern(query, pattern_of)
 }
 
 /// A `SELECT` whose rows come in one order: its `ORDER BY` (or none) followed by every projected
@@ -263,21 +224,7 @@ fn aggregate_of(aggregate: AggregateExpression) -> AggregateExpression {
 
 /// Sub-selects inside `EXISTS` are groups too.
 fn expression_of(expression: Expression) -> Expression {
-    let e = |x: Box<Expression>| Box::new(expression_of(*x));
-    match expression {
-        Expression::Exists(p) => Expression::Exists(Box::new(pattern_of(*p))),
-        Expression::Or(a, b) => Expression::Or(e(a), e(b)),
-        Expression::And(a, b) => Expression::And(e(a), e(b)),
-        Expression::Not(a) => Expression::Not(e(a)),
-        Expression::If(a, b, c) => Expression::If(e(a), e(b), e(c)),
-        Expression::Coalesce(list) => {
-            Expression::Coalesce(list.into_iter().map(expression_of).collect())
-        }
-        Expression::FunctionCall(f, list) => {
-            Expression::FunctionCall(f, list.into_iter().map(expression_of).collect())
-        }
-        other => other,
-    }
+    super::map_exists(expression, &mut pattern_of)
 }
 
 #[cfg(test)]
