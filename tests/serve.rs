@@ -765,6 +765,18 @@ fn saved_queries_as_an_http_api() {
     let status = &doc["paths"]["/api/contributing-nations"]["get"]["parameters"][0];
     assert_eq!(status["name"], "status");
     assert_eq!(status["schema"]["enum"][0], "deployed");
+    // A CONSTRUCT saved query (without PREFIX lines, as saved queries are) answers RDF.
+    let mine = Workdir::new();
+    mine.write("q/graph.rq", "#+ summary: labels as a graph\nCONSTRUCT { ?s rdfs:label ?l } WHERE { ?s rdfs:label ?l }\n");
+    let q = mine.path("q");
+    let served = Server::start_with(&wd, &wd.store(), &["--queries", q.to_str().unwrap()]);
+    let doc2 = served
+        .connect()
+        .get("/api/openapi.json", "application/json");
+    let doc2: serde_json::Value = serde_json::from_str(doc2.text()).unwrap();
+    let content = &doc2["paths"]["/api/graph"]["get"]["responses"]["200"]["content"];
+    assert!(content.get("text/turtle").is_some(), "{content}");
+    assert!(content.get("text/csv").is_none(), "{content}");
     let person = &doc["paths"]["/api/person-actions"]["get"]["parameters"][0];
     assert_eq!(person["schema"]["format"], "uri");
     assert_eq!(

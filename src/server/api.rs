@@ -97,7 +97,8 @@ pub fn openapi(dir: Option<&Path>, base: &str) -> Result<Response<Body>, HttpErr
             })
             .collect();
         let results: &[&str] = if matches!(
-            spargebra::SparqlParser::new().parse_query(&q.text),
+            // With the common prefixes, as the query runs: saved queries rarely declare them.
+            crate::sparql::parse_algebra(&q.text, &q.name),
             Ok(spargebra::Query::Construct { .. } | spargebra::Query::Describe { .. })
         ) {
             &[
