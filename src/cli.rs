@@ -346,9 +346,10 @@ pub struct ExportArgs {
 
 /// Find the entities of an external graph (Wikidata and others) that are the same as ours.
 ///
-/// SOURCE is an RDF file (loaded with the bulk loader into a named graph of its own: --graph, or
-/// https://w3id.org/mss-kg/graph/external/<file name>; a graph of that name already in the store
-/// is used as it is unless --reload), a named graph already in the store (IRI or prefixed name),
+/// SOURCE is an RDF file (read, N-Triples and N-Quads in parallel; with --apply also loaded, in
+/// the same parse, into a named graph of its own that the links point into: --graph, or
+/// https://w3id.org/mss-kg/graph/external/<file name>, replacing what an earlier --apply loaded
+/// there), a named graph already in the store (IRI or prefixed name),
 /// or a SPARQL endpoint URL (its entities are fetched with SERVICE; give --type to fetch only
 /// entities of matching classes from a big endpoint such as Wikidata's).
 ///
@@ -404,12 +405,9 @@ pub struct LinkArgs {
     /// Only names in these languages (and names without one), e.g. en,fr
     #[arg(long, value_name = "LANGS", value_delimiter = ',')]
     pub lang: Vec<String>,
-    /// The named graph an RDF file SOURCE is loaded into
+    /// The named graph --apply loads an RDF file SOURCE into
     #[arg(long, short, value_name = "IRI")]
     pub graph: Option<String>,
-    /// Load an RDF file SOURCE again, replacing the graph it was loaded into before
-    #[arg(long)]
-    pub reload: bool,
     /// Only link the entities of this graph (repeat for several)
     #[arg(long = "local-graph", value_name = "IRI")]
     pub local_graphs: Vec<String>,

@@ -31,6 +31,10 @@ const UNKNOWN_TYPE: f64 = 0.9;
 const GRAM_BUDGET: usize = 8_000;
 /// How many of the best trigram candidates are compared by Jaro-Winkler.
 const GRAM_CANDIDATES: usize = 64;
+/// How many whole-word postings one name may scan: its rarest words, before trigrams.
+const WORD_BUDGET: usize = 2_000;
+/// A shared whole word counts as this many shared trigrams.
+const WORD_WEIGHT: u32 = 4;
 
 /// Well-known IRIs.
 pub mod iri {
@@ -256,6 +260,11 @@ impl Entities {
         }
     }
 
+    /// Whether names are kept as written.
+    pub fn keeps_text(&self) -> bool {
+        self.keep_text
+    }
+
     fn entity(&mut self, subject: &str) -> &mut Entity {
         if let Some(id) = self.by_iri.get(subject) {
             return &mut self.entities[*id as usize];
@@ -313,7 +322,11 @@ impl Entities {
                         (true, _) => 1,
                         (false, _) => 2,
                     };
-                    if rank < entity.display_rank {
+                    // The best rank, and of those the first in code point order: the same
+                    // whichever order the triples come in.
+                    if rank < entity.display_rank
+                        || rank == entity.display_rank && *value < *entity.display
+                    {
                         entity.display = value.into();
                         entity.display_rank = rank;
                     }
@@ -355,7 +368,47 @@ impl Entities {
         }
     }
 
-    /// The entities that have a name: only those can be matched.
+    /// Adds the entities `other` read (with its own `symbols`, as a thread reading part of a
+    /// file does) to these, as if its triples had come after these ones.
+    pub fn absorb(&mut self, symbols: &mut Symbols, other: Entities, theirs: &Symbols) {
+        let languages: Vec<u32> = (0..theirs.languages.len())
+            .map(|l| {
+                symbols
+                    .languages
+                    .get_or_add(theirs.languages.name(l as u32))
+            })
+            .collect();
+        let classes: Vec<u32> = (0..theirs.classes.len())
+            .map(|c| symbols.classes.get_or_add(theirs.classes.name(c as u32)))
+            .collect();
+        self.class_edges.extend(other.class_edges);
+        for theirs in other.entities {
+            let entity = self.entity(&theirs.iri);
+            for mut name in theirs.names {
+                name.lang = languages[name.lang as usize];
+                if !entity.names.iter().any(|n| {
+                    n.key == name.key && n.lang == name.lang && n.preferred == name.preferred
+                }) {
+                    entity.names.push(name);
+                }
+            }
+            if theirs.display_rank < entity.display_rank
+                || theirs.display_rank == entity.display_rank && theirs.display < entity.display
+            {
+                entity.display = theirs.display;
+                entity.display_rank = theirs.display_rank;
+            }
+            for class in theirs.types {
+                let class = classes[class as usize];
+                if !entity.types.contains(&class) {
+                    entity.types.push(class);
+                }
+            }
+            entity.ids.extend(theirs.ids);
+            entity.links.extend(theirs.links);
+        }
+    }
+
     /// The entities that have a name, each's names in one order (labels first, then by folded
     /// and written form), so that evidence never depends on the order the graph gave them in
     /// (an endpoint's differs from the store's).
@@ -519,6 +572,7 @@ fn trigrams(key: &str, out: &mut Vec<u32>) {
 /// The external entities, indexed for lookup by name, core, identifier, IRI and trigram.
 pub struct Index {
     pub entities: Vec<Entity>,
+    by_word: Postings,
     by_key: Postings,
     by_core: Postings,
     by_id: Postings,
@@ -527,9 +581,13 @@ pub struct Index {
 }
 
 impl Index {
-    pub fn new(entities: Vec<Entity>) -> Self {
+    /// The index of `entities`, in IRI order: the same index, and so the same answers, whatever
+    /// order the source gave them in (a file's, the store's, an endpoint's).
+    pub fn new(mut entities: Vec<Entity>) -> Self {
+        entities.sort_unstable_by(|a, b| a.iri.cmp(&b.iri));
         let mut index = Self {
             entities,
+            by_word: Postings::default(),
             by_key: Postings::default(),
             by_core: Postings::default(),
             by_id: Postings::default(),
@@ -537,12 +595,15 @@ impl Index {
             by_gram: Postings::default(),
         };
         let mut grams = Vec::new();
+        let mut words = Vec::new();
         for (i, e) in index.entities.iter().enumerate() {
             let i = i as u32;
             index.by_iri.push(hash32(&[e.iri.as_bytes()]), i);
             grams.clear();
+            words.clear();
             for name in &e.names {
                 index.by_key.push(hash32(&[name.key.as_bytes()]), i);
+                words.extend(name.key.split(' ').map(|w| hash32(&[w.as_bytes()])));
                 if let Some(core) = &name.core {
                     index.by_core.push(hash32(&[core.as_bytes()]), i);
                 }
@@ -553,11 +614,17 @@ impl Index {
             for g in &grams {
                 index.by_gram.push(*g, i);
             }
+            words.sort_unstable();
+            words.dedup();
+            for w in &words {
+                index.by_word.push(*w, i);
+            }
             for (prop, value) in &e.ids {
                 index.by_id.push(id_hash(*prop, value), i);
             }
         }
         for postings in [
+            &mut index.by_word,
             &mut index.by_key,
             &mut index.by_core,
             &mut index.by_id,
@@ -903,9 +970,36 @@ impl Matcher<'_> {
     }
 
     /// External entities with a name similar to `key`: those sharing the most of its rarest
-    /// trigrams, compared by Jaro-Winkler.
+    /// whole words and trigrams (a shared word counts as several trigrams, so that a name with
+    /// one misspelt word is found through its other words), compared by Jaro-Winkler.
     fn similar(&mut self, key: &str) -> Vec<(u32, f64)> {
         let index = self.index;
+        self.counts.clear();
+        self.grams.clear();
+        self.grams
+            .extend(key.split(' ').map(|w| hash32(&[w.as_bytes()])));
+        self.grams.sort_unstable();
+        self.grams.dedup();
+        let mut words: Vec<(usize, u32)> = self
+            .grams
+            .iter()
+            .map(|w| (index.by_word.range(*w).len(), *w))
+            .filter(|(n, _)| *n > 0)
+            .collect();
+        // A name of one word has nothing but that word, misspelt or not: trigrams find it.
+        if words.len() > 1 {
+            words.sort_unstable();
+            let mut scanned = 0;
+            for (n, w) in words {
+                if scanned + n > WORD_BUDGET && scanned > 0 {
+                    break;
+                }
+                scanned += n;
+                for e in index.by_word.get(w) {
+                    *self.counts.entry(e).or_default() += WORD_WEIGHT;
+                }
+            }
+        }
         self.grams.clear();
         trigrams(key, &mut self.grams);
         self.grams.sort_unstable();
@@ -917,7 +1011,6 @@ impl Matcher<'_> {
             .filter(|(n, _)| *n > 0)
             .collect();
         grams.sort_unstable();
-        self.counts.clear();
         let mut scanned = 0;
         for (n, g) in grams {
             if scanned + n > GRAM_BUDGET && scanned > 0 {

@@ -412,7 +412,7 @@ fn an_endpoint_links_as_its_file_does() {
     assert_nations(&rows);
 }
 
-/// Issue #16: `--graph` names the graph an external file is loaded into.
+/// Issue #16: `--graph` names the graph `--apply` loads an external file into.
 #[test]
 fn graph_names_where_the_external_file_goes() {
     let wd = Workdir::new();
@@ -425,6 +425,7 @@ fn graph_names_where_the_external_file_goes() {
             "schema:Country",
             "--graph",
             "urn:x:countries",
+            "--apply",
         ],
     );
     let rows = wd.select(&[
@@ -435,10 +436,22 @@ fn graph_names_where_the_external_file_goes() {
     assert_eq!(rows[0]["g"], "urn:x:countries");
 }
 
-/// Issue #16: a file loaded before is used as it is, unless `--reload` loads it again, replacing
-/// its graph.
+fn graph_holds(wd: &Workdir, graph: &str, item: &str) -> bool {
+    let run = wd
+        .run(&[
+            "query",
+            &format!("ASK {{ GRAPH <{graph}> {{ <{item}> ?p ?o }} }}"),
+            "--format",
+            "tsv",
+        ])
+        .ok();
+    run.stdout.contains("true")
+}
+
+/// Issue #16: a file is read as it is now on every run; only `--apply` loads it, into its own
+/// graph, replacing what an earlier `--apply` loaded there.
 #[test]
-fn reload_replaces_the_graph_of_a_file_loaded_before() {
+fn a_file_is_read_each_time_and_loaded_only_by_apply() {
     let wd = Workdir::new();
     let ext = wd.write("ext.ttl", "<urn:x:e1> a <http://schema.org/Country> ; <http://www.w3.org/2000/01/rdf-schema#label> \"Kenya\"@en .\n");
     let args = [
@@ -451,30 +464,111 @@ fn reload_replaces_the_graph_of_a_file_loaded_before() {
     ];
     let (rows, _) = link(&wd, &args);
     assert!(rows.iter().any(|r| r["external"] == "urn:x:e1"), "{rows:?}");
-    std::fs::write(&ext, "<urn:x:e2> a <http://schema.org/Country> ; <http://www.w3.org/2000/01/rdf-schema#label> \"Kenya\"@en .\n").unwrap();
-    let (rows, stderr) = link(&wd, &args);
     assert!(
-        stderr.contains("already in the store (--reload loads"),
-        "{stderr}"
+        !graph_holds(&wd, "urn:x:ext", "urn:x:e1"),
+        "a preview writes nothing"
     );
-    assert!(rows.iter().any(|r| r["external"] == "urn:x:e1"), "{rows:?}");
-    let mut reload = args.to_vec();
-    reload.push("--reload");
-    let (rows, _) = link(&wd, &reload);
+    let mut apply = args.to_vec();
+    apply.push("--apply");
+    link(&wd, &apply);
+    assert!(graph_holds(&wd, "urn:x:ext", "urn:x:e1"));
+
+    std::fs::write(&ext, "<urn:x:e2> a <http://schema.org/Country> ; <http://www.w3.org/2000/01/rdf-schema#label> \"Kenya\"@en .\n").unwrap();
+    let (rows, _) = link(&wd, &args);
     assert!(rows.iter().any(|r| r["external"] == "urn:x:e2"), "{rows:?}");
     assert!(
         !rows.iter().any(|r| r["external"] == "urn:x:e1"),
         "{rows:?}"
     );
-    let run = wd
-        .run(&[
-            "query",
-            "ASK { GRAPH <urn:x:ext> { <urn:x:e1> ?p ?o } }",
-            "--format",
-            "tsv",
-        ])
+    link(&wd, &apply);
+    assert!(graph_holds(&wd, "urn:x:ext", "urn:x:e2"));
+    assert!(
+        !graph_holds(&wd, "urn:x:ext", "urn:x:e1"),
+        "the graph is replaced"
+    );
+}
+
+/// Issue #16: a big N-Triples file is read by several threads, a part each: the links are those
+/// of the same graph read from the store, byte for byte, and a bad line deep in the file is
+/// reported at its own line, with nothing written.
+#[test]
+fn a_big_file_read_in_parallel_links_as_its_graph_does() {
+    let wd = Workdir::new();
+    let mut local = String::new();
+    let mut external = String::new();
+    let label = "http://www.w3.org/2000/01/rdf-schema#label";
+    let class = "http://schema.org/Organization";
+    // Over 8 MB: split between threads. Names of three words, so that every part holds some.
+    let words = [
+        "alpha", "bravo", "delta", "gamma", "sigma", "omega", "kappa", "theta",
+    ];
+    for i in 0..70_000u32 {
+        let name = format!(
+            "{} {} unit{i}",
+            words[i as usize % 8],
+            words[(i as usize / 8) % 8]
+        );
+        external.push_str(&format!(
+            "<urn:x:ext/{i:06}> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{class}> .\n\
+             <urn:x:ext/{i:06}> <{label}> \"{name}\"@en .\n\
+             <urn:x:ext/{i:06}> <http://www.w3.org/2004/02/skos/core#altLabel> \"The {name} of the generated fixture\"@en .\n"
+        ));
+        if i % 700 == 0 {
+            // Exact, misspelt and absent names.
+            let written = match i % 2100 {
+                0 => name.clone(),
+                700 => name.replacen('a', "e", 1),
+                _ => format!("nothing like {i}"),
+            };
+            local.push_str(&format!(
+                "<urn:x:loc/{i}> a <{class}> ; <{label}> \"{written}\"@en .\n"
+            ));
+        }
+    }
+    let ext = wd.write("ext.nt", &external);
+    assert!(std::fs::metadata(&ext).unwrap().len() > 8 << 20);
+    let loc = wd.write("loc.ttl", &local);
+    wd.run(&["load", loc.to_str().unwrap(), "--graph", "urn:x:local"])
         .ok();
-    assert!(run.stdout.contains("false"), "{run:?}");
+    let common = ["--local-graph", "urn:x:local", "--format", "tsv"];
+    let from_file = wd
+        .run(&[&["link", "--with", ext.to_str().unwrap()][..], &common].concat())
+        .ok();
+    assert!(
+        from_file.stderr.contains("read 210000 triples"),
+        "{from_file:?}"
+    );
+    assert!(from_file.stdout.lines().count() > 60, "{from_file:?}");
+    wd.run(&["load", ext.to_str().unwrap(), "--graph", "urn:x:ext"])
+        .ok();
+    let from_graph = wd
+        .run(&[&["link", "--with", "urn:x:ext"][..], &common].concat())
+        .ok();
+    assert_eq!(from_file.stdout, from_graph.stdout);
+
+    let bad = external.replacen(
+        "<urn:x:ext/069999> <http://www.w3.org/1999",
+        "<urn:x:ext/069999> <not an iri",
+        1,
+    );
+    let bad_path = wd.write("bad.nt", &bad);
+    let run = wd.run(&["link", "--with", bad_path.to_str().unwrap(), "--apply"]);
+    let line = external
+        .lines()
+        .position(|l| l.starts_with("<urn:x:ext/069999>"))
+        .unwrap()
+        + 1;
+    assert!(
+        run.stderr
+            .starts_with(&format!("mss-kg: {}:{line}:", bad_path.display())),
+        "{run:?}"
+    );
+    let run = wd.run(&["link", "--with", bad_path.to_str().unwrap()]);
+    assert!(
+        run.stderr
+            .starts_with(&format!("mss-kg: {}:{line}:", bad_path.display())),
+        "{run:?}"
+    );
 }
 
 /// Issue #16: `--label-property` replaces the properties names are read from, on both sides.

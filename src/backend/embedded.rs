@@ -62,6 +62,16 @@ pub fn replace_subjects(
     subjects: &[NamedNode],
     quads: &[Quad],
 ) -> Result<()> {
+    // A graph written for the first time has nothing to remove: the bulk loader writes it
+    // (atomically too) many times faster than a transaction of that size.
+    if !store.contains_named_graph(graph)? {
+        let mut loader = store.bulk_loader();
+        loader.load_quads(quads.iter().cloned())?;
+        loader
+            .commit()
+            .context("cannot write the links; the store is unchanged")?;
+        return store::flush(store);
+    }
     let g = GraphName::NamedNode(graph.clone());
     let mut transaction = store.start_transaction()?;
     for subject in subjects {

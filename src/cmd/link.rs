@@ -13,6 +13,7 @@ use mss_kg::output;
 use mss_kg::prefixes::{GRAPH, MSS, MSSR};
 use mss_kg::queries::expand_iri;
 use mss_kg::store::Access;
+use oxigraph::io::RdfFormat;
 use oxigraph::model::vocab::{rdf, rdfs, xsd};
 use oxigraph::model::{GraphName, Literal, NamedNode, NamedOrBlankNode, Quad, Term, Variable};
 use oxigraph::sparql::QueryResults;
@@ -189,12 +190,12 @@ pub fn run(ctx: &Context, args: LinkArgs) -> Result<()> {
         .transpose()?;
     let gold = args.gold.as_deref().map(read_gold).transpose()?;
 
-    // A file source is loaded (a write); so is --apply. Otherwise the store is only read.
-    let writes =
-        args.apply || Path::new(&args.with).exists() || !expand_iri(&args.with).contains("://");
-    let store = ctx
-        .backend
-        .open(if writes { Access::Write } else { Access::Read })?;
+    // Only --apply writes (the links, and a file source's graph). Otherwise the store is read.
+    let store = ctx.backend.open(if args.apply {
+        Access::Write
+    } else {
+        Access::Read
+    })?;
     let source = Source::resolve(&args.with, args.graph.as_deref(), &store)?;
     // A file loaded into a new graph by this run is dropped again if the run fails: a failed
     // command leaves the store as it was.
@@ -230,31 +231,22 @@ pub fn run(ctx: &Context, args: LinkArgs) -> Result<()> {
         let mut external = Entities::new(&vocabulary, false);
         let external_graph = source.graph().cloned();
         match &source {
-            Source::File { path, graph } => {
+            // Applied links point into the file's graph: it is loaded (in the same parse),
+            // replacing what an earlier run loaded. Otherwise the file is only read.
+            Source::File { path, graph } if args.apply => {
                 let present = store.contains_graph(graph)?;
-                if present && !args.reload {
-                    ctx.printer.note(format!(
-                        "using graph {graph} already in the store (--reload loads '{}' again)",
-                        path.display()
-                    ));
-                    read_graph(
-                        &store,
-                        &graph.clone().into(),
-                        &vocabulary,
-                        &mut symbols,
-                        &mut external,
-                    )?;
-                } else {
-                    load_file(
-                        ctx,
-                        &store,
-                        path,
-                        graph,
-                        present,
-                        &mut symbols,
-                        &mut external,
-                    )?;
-                }
+                load_file(
+                    ctx,
+                    &store,
+                    path,
+                    graph,
+                    present,
+                    &mut symbols,
+                    &mut external,
+                )?;
+            }
+            Source::File { path, .. } => {
+                read_file(ctx, path, &vocabulary, &mut symbols, &mut external)?;
             }
             Source::Graph(graph) => {
                 read_graph(
@@ -360,18 +352,22 @@ pub fn run(ctx: &Context, args: LinkArgs) -> Result<()> {
         count(Status::Ambiguous),
     ));
 
-        let accepted: Vec<(String, String)> = proposals
-            .iter()
-            .filter(|p| p.status == Status::Accepted)
-            .map(|p| {
-                (
-                    locals[p.local].iri.to_string(),
-                    index.entities[p.external].iri.to_string(),
-                )
-            })
-            .collect();
+        let pairs = |wanted: &[Status]| -> Vec<(String, String)> {
+            proposals
+                .iter()
+                .filter(|p| wanted.contains(&p.status))
+                .map(|p| {
+                    (
+                        locals[p.local].iri.to_string(),
+                        index.entities[p.external].iri.to_string(),
+                    )
+                })
+                .collect()
+        };
+        let accepted = pairs(&[Status::Accepted]);
         if let Some(gold) = gold {
             let evaluation = Evaluation::new(&accepted, &gold);
+            let proposed = Evaluation::new(&pairs(&[Status::Accepted, Status::Review]), &gold);
             // Asked for: printed even with --quiet.
             eprintln!(
                 "precision {:.3} ({} of {} accepted links are known), recall {:.3} ({} of {} known links found), F1 {:.3}",
@@ -382,6 +378,12 @@ pub fn run(ctx: &Context, args: LinkArgs) -> Result<()> {
                 evaluation.true_positives,
                 evaluation.gold,
                 evaluation.f1()
+            );
+            eprintln!(
+                "with the links to review: recall {:.3} ({} of {} known links accepted or to review)",
+                proposed.recall(),
+                proposed.true_positives,
+                proposed.gold
             );
             // The first few of each, enough to look into; the counts say the rest.
             const SHOWN: usize = 20;
@@ -449,20 +451,179 @@ fn read_graph(
     symbols: &mut Symbols,
     into: &mut Entities,
 ) -> Result<()> {
-    for property in vocabulary.properties() {
-        for quad in store.quads(
-            None,
-            Some(&NamedNode::new_unchecked(property)),
-            None,
-            Some(graph),
-        )? {
-            let quad = quad?;
-            if let NamedOrBlankNode::NamedNode(s) = &quad.subject {
-                into.add(symbols, s.as_str(), property, to_object(&quad.object));
-            }
-        }
+    // A property a task, on every core; the parts are then taken in the vocabulary's order.
+    let properties = vocabulary.properties();
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(properties.len());
+    let mut parts: Vec<(usize, Result<Part>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(property) = properties.get(i) else {
+                            return done;
+                        };
+                        let read = || -> Result<Part> {
+                            let mut entities = Entities::new(vocabulary, into.keeps_text());
+                            let mut own = Symbols::new(vocabulary);
+                            let p = NamedNode::new_unchecked(*property);
+                            for quad in store.quads(None, Some(&p), None, Some(graph))? {
+                                let quad = quad?;
+                                if let NamedOrBlankNode::NamedNode(s) = &quad.subject {
+                                    entities.add(
+                                        &mut own,
+                                        s.as_str(),
+                                        property,
+                                        to_object(&quad.object),
+                                    );
+                                }
+                            }
+                            Ok((entities, own))
+                        };
+                        done.push((i, read()));
+                    }
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("a reading thread panicked"))
+            .collect()
+    });
+    parts.sort_by_key(|(i, _)| *i);
+    for (_, part) in parts {
+        let (entities, theirs) = part?;
+        into.absorb(symbols, entities, &theirs);
     }
     Ok(())
+}
+
+/// Files from this size on are read by several threads, if their format allows it.
+const PARALLEL_READ_MIN: u64 = 8 << 20;
+
+/// Reads the entities of the RDF file at `path`, writing nothing: N-Triples and N-Quads in
+/// parallel, a part a thread.
+fn read_file(
+    ctx: &Context,
+    path: &Path,
+    vocabulary: &Vocabulary,
+    symbols: &mut Symbols,
+    into: &mut Entities,
+) -> Result<()> {
+    let inputs = expand(&[path.to_path_buf()], None)?;
+    let input = inputs.first().context("no file to read")?;
+    let name = input.name();
+    let bar = ctx.printer.progress("triples");
+    bar.set_message(format!("reading {name}"));
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let parallel = threads > 1
+        && matches!(input.format, RdfFormat::NTriples | RdfFormat::NQuads)
+        && std::fs::metadata(path).is_ok_and(|m| m.len() >= PARALLEL_READ_MIN);
+    let count = match parallel {
+        true => match read_parts(input, path, threads, vocabulary, &bar) {
+            Ok((parts, count)) => {
+                for (entities, theirs) in parts {
+                    into.absorb(symbols, entities, &theirs);
+                }
+                count
+            }
+            // A part's line numbers are its own: read again in one piece, which says where.
+            Err(_) => read_serial(input, symbols, into, &bar)?,
+        },
+        false => read_serial(input, symbols, into, &bar)?,
+    };
+    bar.finish_and_clear();
+    ctx.printer
+        .note(format!("read {count} triples from {name}"));
+    Ok(())
+}
+
+type Part = (Entities, Symbols);
+
+/// The entities of each part of a file split for parallel parsing, in file order.
+fn read_parts(
+    input: &mss_kg::input::Input,
+    path: &Path,
+    threads: usize,
+    vocabulary: &Vocabulary,
+    bar: &indicatif::ProgressBar,
+) -> Result<(Vec<Part>, u64)> {
+    let parsers = input
+        .parser(None)?
+        .split_file_for_parallel_parsing(path, threads)
+        .with_context(|| format!("cannot read '{}'", path.display()))?;
+    let parts: Vec<Result<(Part, u64), oxigraph::io::RdfParseError>> =
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = parsers
+                .into_iter()
+                .map(|parser| {
+                    scope.spawn(move || {
+                        let mut entities = Entities::new(vocabulary, false);
+                        let mut own = Symbols::new(vocabulary);
+                        let mut count = 0u64;
+                        for quad in parser {
+                            let quad = quad?;
+                            if let NamedOrBlankNode::NamedNode(s) = &quad.subject {
+                                entities.add(
+                                    &mut own,
+                                    s.as_str(),
+                                    quad.predicate.as_str(),
+                                    to_object(&quad.object),
+                                );
+                            }
+                            count += 1;
+                            if count.is_multiple_of(4096) {
+                                bar.inc(4096);
+                            }
+                        }
+                        Ok(((entities, own), count))
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("a reading thread panicked"))
+                .collect()
+        });
+    let mut total = 0;
+    let mut out = Vec::with_capacity(parts.len());
+    for part in parts {
+        let (part, count) = part?;
+        total += count;
+        out.push(part);
+    }
+    Ok((out, total))
+}
+
+/// Reads the entities of `input` in one thread; returns the number of triples.
+fn read_serial(
+    input: &mss_kg::input::Input,
+    symbols: &mut Symbols,
+    into: &mut Entities,
+    bar: &indicatif::ProgressBar,
+) -> Result<u64> {
+    let name = input.name();
+    let mut count = 0u64;
+    for quad in input.parser(None)?.for_reader(input.open()?) {
+        let quad = quad.map_err(|e| parse_error(&name, e, "nothing was written"))?;
+        if let NamedOrBlankNode::NamedNode(s) = &quad.subject {
+            into.add(
+                symbols,
+                s.as_str(),
+                quad.predicate.as_str(),
+                to_object(&quad.object),
+            );
+        }
+        count += 1;
+        if count.is_multiple_of(4096) {
+            bar.inc(4096);
+        }
+    }
+    Ok(count)
 }
 
 /// Loads `path` into `graph`, reading its entities on the way: one parse on the store (two on an
