@@ -36,6 +36,12 @@ impl Printer {
         }
     }
 
+    /// Something the user should know about although the command goes on: on stderr, even when
+    /// quiet.
+    pub fn warn(&self, message: impl std::fmt::Display) {
+        eprintln!("mss-kg: warning: {message}");
+    }
+
     /// A progress counter on stderr, drawn only on a terminal and not when quiet.
     pub fn progress(&self, unit: &str) -> ProgressBar {
         let target = if self.quiet || !std::io::stderr().is_terminal() {

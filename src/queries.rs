@@ -2,9 +2,12 @@
 //! header, deriving their parameters from grlc/BASIL variable names, and binding values to those
 //! parameters as RDF terms on the parsed query, never by editing the query text.
 //!
-//! Parameter names follow grlc: `?_name` is required, `?__name` optional; a suffix gives the type:
-//! `_iri`, `_integer` (or another XSD type name), `_xsd_date` (prefix and local name of a
-//! datatype), or a language tag (`_en`). Without a suffix a value is a plain string.
+//! Parameter names follow grlc (its `gquery.py`): `?_name` is required, `?__name` optional, the
+//! name has no `_`; a suffix gives the type: `_iri`, `_number` (a SPARQL numeric literal),
+//! `_literal` or `_string` (a plain string), `_integer` (or another XSD type name), `_xsd_date`
+//! (prefix and local name of a datatype), or a two-letter language tag (`_en`). Without one, a
+//! value is a plain string. Query files are `.rq` and `.sparql`; a header that is not YAML is
+//! read as JSON, and failing that the query runs without it, with a warning.
 
 use crate::bundle;
 use crate::prefixes;
@@ -41,6 +44,24 @@ pub struct SavedQuery {
     /// grlc's `#+ endpoint-method:` (GET or POST), how the query travels to its endpoint.
     pub method: Option<String>,
     pub params: Vec<Param>,
+    /// grlc decorators the header gives that mss-kg does not act on (`pagination`, ...).
+    pub ignored: Vec<String>,
+    /// What was wrong with the header, if it could not be read (the query runs without it).
+    pub warning: Option<String>,
+}
+
+/// A query file that cannot be used, and why (`file:line: message`).
+#[derive(Debug, Clone)]
+pub struct Broken {
+    pub name: String,
+    pub error: String,
+}
+
+/// Every saved query that can be used, and the files that cannot.
+#[derive(Debug, Default)]
+pub struct Catalog {
+    pub queries: Vec<SavedQuery>,
+    pub broken: Vec<Broken>,
 }
 
 /// The type of values a parameter takes.
@@ -52,6 +73,8 @@ pub enum ParamType {
     Iri,
     /// A string literal with this language tag.
     Lang(String),
+    /// A SPARQL numeric literal: `42` (xsd:integer), `4.2` (xsd:decimal), `4.2e1` (xsd:double).
+    Number,
     /// A literal of this datatype, checked against it.
     Datatype(NamedNode),
 }
@@ -62,6 +85,7 @@ impl std::fmt::Display for ParamType {
             Self::String => f.write_str("string"),
             Self::Iri => f.write_str("IRI"),
             Self::Lang(lang) => write!(f, "string@{lang}"),
+            Self::Number => f.write_str("number"),
             Self::Datatype(dt) => f.write_str(&prefixes::compact(dt.as_str())),
         }
     }
@@ -115,6 +139,7 @@ impl Param {
             ParamType::Iri => NamedNode::new(expand_iri(value))
                 .map_err(|e| anyhow!("'{value}' is not a valid IRI ({e})"))?
                 .into(),
+            ParamType::Number => number(value)?.into(),
             ParamType::Datatype(datatype) => {
                 check_lexical(value, datatype)?;
                 Literal::new_typed_literal(value, datatype.clone()).into()
@@ -152,6 +177,38 @@ pub fn expand_iri(value: &str) -> String {
 
 const XSD: &str = "http://www.w3.org/2001/XMLSchema#";
 
+/// A SPARQL numeric literal's term: INTEGER, DECIMAL or DOUBLE, signed, as the grammar says.
+fn number(value: &str) -> Result<Literal> {
+    let digits = value.strip_prefix(['+', '-']).unwrap_or(value);
+    let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let (mantissa, exponent) = match digits.split_once(['e', 'E']) {
+        Some((m, e)) => (m, Some(e.strip_prefix(['+', '-']).unwrap_or(e))),
+        None => (digits, None),
+    };
+    let mantissa_ok = match mantissa.split_once('.') {
+        Some((whole, fraction)) => {
+            (whole.is_empty() || all_digits(whole))
+                && (all_digits(fraction)
+                    || exponent.is_some() && fraction.is_empty() && all_digits(whole))
+        }
+        None => all_digits(mantissa),
+    };
+    let datatype = match exponent {
+        _ if !mantissa_ok => None,
+        Some(e) if all_digits(e) => Some("double"),
+        Some(_) => None,
+        None if mantissa.contains('.') => Some("decimal"),
+        None => Some("integer"),
+    };
+    let Some(datatype) = datatype else {
+        bail!("'{value}' is not a number (e.g. 42, -4.2 or 4.2e1)");
+    };
+    Ok(Literal::new_typed_literal(
+        value,
+        NamedNode::new_unchecked(format!("{XSD}{datatype}")),
+    ))
+}
+
 /// Checks a value against the lexical space of the XSD types Oxigraph knows.
 fn check_lexical(value: &str, datatype: &NamedNode) -> Result<()> {
     use oxsdatatypes::*;
@@ -182,58 +239,121 @@ fn check_lexical(value: &str, datatype: &NamedNode) -> Result<()> {
     }
 }
 
-/// XSD type names accepted as a bare suffix (`?_count_integer`).
+/// XSD type names accepted as a bare suffix (`?_count_integer`): grlc's list.
 const XSD_SUFFIXES: &[&str] = &[
-    "integer",
     "decimal",
-    "double",
     "float",
-    "boolean",
-    "date",
-    "dateTime",
-    "gYear",
-    "gYearMonth",
-    "nonNegativeInteger",
+    "double",
+    "integer",
     "positiveInteger",
+    "negativeInteger",
+    "nonPositiveInteger",
+    "nonNegativeInteger",
+    "long",
+    "int",
+    "short",
+    "byte",
+    "unsignedLong",
+    "unsignedInt",
+    "unsignedShort",
+    "unsignedByte",
+    "dateTime",
+    "date",
+    "gYearMonth",
+    "gYear",
     "duration",
+    "gMonthDay",
+    "gDay",
+    "gMonth",
     "string",
+    "normalizedString",
+    "token",
+    "language",
+    "NMTOKEN",
+    "NMTOKENS",
+    "Name",
+    "NCName",
+    "ID",
+    "IDREFS",
+    "ENTITY",
+    "ENTITIES",
+    "QName",
+    "boolean",
+    "hexBinary",
+    "base64Binary",
+    "anyURI",
+    "notation",
 ];
 
-/// The parameter a variable name declares, if it is one (`_name...` or `__name...`).
-pub fn param_of_variable(variable: &str) -> Option<(String, bool, ParamType)> {
-    let (required, rest) = if let Some(rest) = variable.strip_prefix("__") {
-        (false, rest)
-    } else {
-        (true, variable.strip_prefix('_')?)
+/// The parameter a variable name declares, if it is one, read as grlc reads it: the pattern
+/// `(_{1,2})([^_]+)_?([a-zA-Z0-9]+)?_?([a-zA-Z0-9]+)?.*` gives required-ness, name, type and a
+/// datatype's local name; anything after those is ignored. `namespace` gives a datatype prefix's
+/// IRI (the query's own `PREFIX`es, then the common ones).
+pub fn param_of_variable(
+    variable: &str,
+    namespace: &dyn Fn(&str) -> Option<String>,
+) -> Option<Result<(String, bool, ParamType)>> {
+    let (required, rest) = match variable.strip_prefix("__") {
+        Some(rest) => (false, rest),
+        None => (true, variable.strip_prefix('_')?),
     };
-    let parts: Vec<&str> = rest.split('_').collect();
-    if parts.iter().any(|p| p.is_empty()) {
-        return None;
-    }
-    let n = parts.len();
-    let (name_parts, kind) = if n >= 2 && parts[n - 1] == "iri" {
-        (&parts[..n - 1], ParamType::Iri)
-    } else if n >= 3
-        && let Some((_, ns)) = prefixes::COMMON.iter().find(|(p, _)| *p == parts[n - 2])
-    {
-        let kind = ParamType::Datatype(NamedNode::new_unchecked(format!("{ns}{}", parts[n - 1])));
-        (&parts[..n - 2], kind)
-    } else if n >= 2 && XSD_SUFFIXES.contains(&parts[n - 1]) {
-        let kind = if parts[n - 1] == "string" {
-            ParamType::String
-        } else {
-            ParamType::Datatype(NamedNode::new_unchecked(format!("{XSD}{}", parts[n - 1])))
+    let mut parts = rest.split('_');
+    let name = parts.next().filter(|n| !n.is_empty())?;
+    let alnum = |p: &&str| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric());
+    let kind = parts.next().filter(alnum);
+    let user = kind.and_then(|_| parts.next().filter(alnum));
+    let kind = match kind {
+        None => ParamType::String,
+        Some("iri") => ParamType::Iri,
+        Some("number") => ParamType::Number,
+        Some("literal" | "string") => ParamType::String,
+        Some(t) if XSD_SUFFIXES.contains(&t) => {
+            ParamType::Datatype(NamedNode::new_unchecked(format!("{XSD}{t}")))
+        }
+        Some(t) if t.len() == 2 => ParamType::Lang(t.to_ascii_lowercase()),
+        Some(prefix) => match user {
+            Some(local) => match namespace(prefix) {
+                Some(ns) => match NamedNode::new(format!("{ns}{local}")) {
+                    Ok(datatype) => ParamType::Datatype(datatype),
+                    Err(e) => {
+                        return Some(Err(anyhow!(
+                            "?{variable}: {prefix}:{local} is no IRI ({e})"
+                        )));
+                    }
+                },
+                None => {
+                    return Some(Err(anyhow!(
+                        "?{variable}: the datatype's prefix '{prefix}:' is not declared"
+                    )));
+                }
+            },
+            None => ParamType::String,
+        },
+    };
+    Some(Ok((name.to_owned(), required, kind)))
+}
+
+/// The `PREFIX name: <iri>` declarations of a SPARQL text.
+fn declared_prefixes(text: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(at) = rest.to_ascii_uppercase().find("PREFIX") {
+        rest = &rest[at + 6..];
+        let Some((name, after)) = rest.trim_start().split_once(':') else {
+            break;
         };
-        (&parts[..n - 1], kind)
-    } else if n >= 2
-        && (2..=3).contains(&parts[n - 1].len())
-        && parts[n - 1].chars().all(|c| c.is_ascii_lowercase())
-    {
-        (&parts[..n - 1], ParamType::Lang(parts[n - 1].to_owned()))
-    } else {
-        (&parts[..], ParamType::String)
-    };
-    Some((name_parts.join("_"), required, kind))
+        let after = after.trim_start();
+        if let Some(iri) = after.strip_prefix('<').and_then(|a| a.split_once('>')) {
+            let name = name.trim();
+            if name
+                .chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
+            {
+                out.push((name.to_owned(), iri.0.to_owned()));
+            }
+        }
+    }
+    out
 }
 
 /// The variables of a SPARQL text, in order of first appearance, skipping comments, strings and
@@ -301,23 +421,95 @@ fn variables(text: &str) -> Vec<String> {
     out
 }
 
-/// Parses a saved query file's text: its grlc header (`#+ ` lines at the top) and parameters.
-pub fn parse(name: &str, origin: Origin, text: &str) -> Result<SavedQuery> {
-    let header: String = text
-        .lines()
-        .take_while(|line| line.starts_with("#+"))
-        .map(|line| line.strip_prefix("#+ ").unwrap_or(&line[2..]))
-        .collect::<Vec<_>>()
-        .join("\n");
-    let yaml = if header.trim().is_empty() {
-        Yaml::Hash(Default::default())
-    } else {
-        YamlLoader::load_from_str(&header)
-            .map_err(|e| anyhow!("saved query '{name}': invalid header: {e}"))?
-            .into_iter()
-            .next()
-            .unwrap_or(Yaml::Null)
+/// The decorators mss-kg acts on; grlc's others are listed as ignored.
+const ACTED_ON: &[&str] = &[
+    "summary",
+    "description",
+    "tags",
+    "defaults",
+    "enumerate",
+    "endpoint",
+    "endpoint-method",
+];
+
+/// The header's YAML (or JSON, as grlc also reads it), or why it is neither: a message naming
+/// the line of the file.
+fn read_header(lines: &[(usize, &str)]) -> std::result::Result<Yaml, String> {
+    let header = lines.iter().map(|(_, l)| *l).collect::<Vec<_>>().join("\n");
+    if header.trim().is_empty() {
+        return Ok(Yaml::Hash(Default::default()));
+    }
+    // A line of the header to a line of the file; past the end (YAML found the header
+    // unfinished) to its last line.
+    let file_line = |header_line: usize| {
+        lines
+            .get(header_line.clamp(1, lines.len()) - 1)
+            .map_or(header_line, |(n, _)| *n)
     };
+    let yaml_error = match YamlLoader::load_from_str(&header) {
+        Ok(docs) => return Ok(docs.into_iter().next().unwrap_or(Yaml::Null)),
+        Err(e) => e,
+    };
+    if let Ok(json) = serde_json::from_str::<serde_json::Value>(&header) {
+        return Ok(yaml_of_json(json));
+    }
+    let marker = yaml_error.marker();
+    Err(format!(
+        "{}: the header is neither YAML nor JSON ({}); its decorators are ignored",
+        file_line(marker.line()),
+        yaml_error.info()
+    ))
+}
+
+fn yaml_of_json(value: serde_json::Value) -> Yaml {
+    use serde_json::Value;
+    match value {
+        Value::Null => Yaml::Null,
+        Value::Bool(b) => Yaml::Boolean(b),
+        Value::Number(n) if n.is_i64() => Yaml::Integer(n.as_i64().unwrap_or_default()),
+        Value::Number(n) => Yaml::Real(n.to_string()),
+        Value::String(s) => Yaml::String(s),
+        Value::Array(items) => Yaml::Array(items.into_iter().map(yaml_of_json).collect()),
+        Value::Object(map) => Yaml::Hash(
+            map.into_iter()
+                .map(|(k, v)| (Yaml::String(k), yaml_of_json(v)))
+                .collect(),
+        ),
+    }
+}
+
+/// Parses a saved query file's text: its grlc header (`#+ ` lines) and parameters. A header that
+/// cannot be read leaves the query without metadata, with a warning (as grlc does); a query whose
+/// parameters cannot be made sense of is an error.
+pub fn parse(name: &str, origin: Origin, text: &str) -> Result<SavedQuery> {
+    // grlc reads every `#+` line as the header; each keeps its line number for messages.
+    let lines: Vec<(usize, &str)> = text
+        .lines()
+        .enumerate()
+        .filter(|(_, line)| line.starts_with("#+"))
+        .map(|(i, line)| (i + 1, line.strip_prefix("#+ ").unwrap_or(&line[2..])))
+        .collect();
+    let (yaml, warning) = match read_header(&lines) {
+        Ok(Yaml::Hash(hash)) => (Yaml::Hash(hash), None),
+        Ok(Yaml::Null) => (Yaml::Hash(Default::default()), None),
+        Ok(_) => (
+            Yaml::Hash(Default::default()),
+            Some(format!(
+                "{}: the header is not a map of decorators; it is ignored",
+                lines.first().map_or(1, |(n, _)| *n)
+            )),
+        ),
+        Err(message) => (Yaml::Hash(Default::default()), Some(message)),
+    };
+    let ignored: Vec<String> = yaml
+        .as_hash()
+        .map(|hash| {
+            hash.keys()
+                .filter_map(scalar)
+                .filter(|k| !ACTED_ON.contains(&k.as_str()))
+                .collect()
+        })
+        .unwrap_or_default();
     let string = |key: &str| yaml[key].as_str().map(|s| s.trim().to_owned());
     let tags = match &yaml["tags"] {
         Yaml::Array(items) => items.iter().filter_map(scalar).collect(),
@@ -337,13 +529,30 @@ pub fn parse(name: &str, origin: Origin, text: &str) -> Result<SavedQuery> {
             (k, values)
         })
         .collect();
+    let declared = declared_prefixes(text);
+    let namespace = |prefix: &str| {
+        declared
+            .iter()
+            .find(|(p, _)| p == prefix)
+            .map(|(_, ns)| ns.clone())
+            .or_else(|| {
+                prefixes::COMMON
+                    .iter()
+                    .find(|(p, _)| *p == prefix)
+                    .map(|(_, ns)| (*ns).to_owned())
+            })
+    };
     let mut params: Vec<Param> = Vec::new();
     for var in variables(text) {
-        let Some((pname, required, kind)) = param_of_variable(&var) else {
+        let Some(found) = param_of_variable(&var, &namespace) else {
             continue;
         };
-        if params.iter().any(|p| p.name == pname) {
-            bail!("saved query '{name}': parameter '{pname}' is declared by two variables");
+        let (pname, required, kind) = found.with_context(|| format!("saved query '{name}'"))?;
+        if let Some(other) = params.iter().find(|p| p.name == pname) {
+            bail!(
+                "saved query '{name}': parameter '{pname}' is declared by two variables, ?{} and ?{var}",
+                other.variable.as_str()
+            );
         }
         let default = defaults.get(&pname).cloned();
         params.push(Param {
@@ -379,6 +588,8 @@ pub fn parse(name: &str, origin: Origin, text: &str) -> Result<SavedQuery> {
         endpoint: string("endpoint"),
         method: string("endpoint-method"),
         params,
+        ignored,
+        warning,
     })
 }
 
@@ -409,10 +620,15 @@ fn pairs(yaml: &Yaml) -> Vec<(String, Yaml)> {
     }
 }
 
-/// Every saved query: the bundled ones, then those of `user_dir`, which win on a name clash.
-/// Sorted by name.
-pub fn all(user_dir: Option<&Path>) -> Result<Vec<SavedQuery>> {
+/// The extensions of query files, as grlc has them.
+const QUERY_EXTENSIONS: &[&str] = &["rq", "sparql"];
+
+/// Every saved query: the bundled ones, then those of `user_dir` (`.rq` and `.sparql` files),
+/// which win on a name clash; sorted by name. A file that cannot be used is set apart in
+/// `broken`, with why; the others are all there.
+pub fn catalog(user_dir: Option<&Path>) -> Result<Catalog> {
     let mut found: BTreeMap<String, SavedQuery> = BTreeMap::new();
+    let mut broken: BTreeMap<String, Broken> = BTreeMap::new();
     for (path, text, _) in bundle::files() {
         if let Some(rel) = path.strip_prefix("queries/")
             && let Some(name) = rel.strip_suffix(".rq")
@@ -424,25 +640,67 @@ pub fn all(user_dir: Option<&Path>) -> Result<Vec<SavedQuery>> {
         if !dir.is_dir() {
             bail!("--queries '{}' is not a folder", dir.display());
         }
-        for file in crate::files::walk(dir)?
-            .into_iter()
-            .filter(|f| f.extension().is_some_and(|e| e == "rq"))
-        {
+        let mut own: BTreeMap<String, PathBuf> = BTreeMap::new();
+        for file in crate::files::walk(dir)?.into_iter().filter(|f| {
+            f.extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| QUERY_EXTENSIONS.contains(&e))
+        }) {
             let rel = file.strip_prefix(dir).expect("under dir");
             let name = rel.with_extension("").to_string_lossy().replace('\\', "/");
-            let text = std::fs::read_to_string(&file)
-                .with_context(|| format!("cannot read '{}'", file.display()))?;
-            found.insert(name.clone(), parse(&name, Origin::File(file), &text)?);
+            let fail = |error: String| Broken {
+                name: name.clone(),
+                error,
+            };
+            if let Some(first) = own.get(&name) {
+                broken.insert(
+                    format!("{name}\u{0}{}", file.display()),
+                    fail(format!(
+                        "{}: query '{name}' is also in '{}', which is used",
+                        file.display(),
+                        first.display()
+                    )),
+                );
+                continue;
+            }
+            own.insert(name.clone(), file.clone());
+            let parsed = std::fs::read_to_string(&file)
+                .with_context(|| format!("cannot read '{}'", file.display()))
+                .and_then(|text| parse(&name, Origin::File(file.clone()), &text));
+            match parsed {
+                Ok(query) => {
+                    found.insert(name, query);
+                }
+                Err(e) => {
+                    found.remove(&name);
+                    broken.insert(name.clone(), fail(format!("{}: {e:#}", file.display())));
+                }
+            }
         }
     }
-    Ok(found.into_values().collect())
+    Ok(Catalog {
+        queries: found.into_values().collect(),
+        broken: broken.into_values().collect(),
+    })
 }
 
-/// The saved query called `name`, or an error suggesting the closest names.
+/// Every saved query that can be used (see [`catalog`]).
+pub fn all(user_dir: Option<&Path>) -> Result<Vec<SavedQuery>> {
+    Ok(catalog(user_dir)?.queries)
+}
+
+/// The saved query called `name`; an error saying what is wrong with its file if it cannot be
+/// used, or suggesting the closest names if there is none.
 pub fn find(user_dir: Option<&Path>, name: &str) -> Result<SavedQuery> {
-    let mut all = all(user_dir)?;
+    let Catalog {
+        queries: mut all,
+        broken,
+    } = catalog(user_dir)?;
     if let Some(i) = all.iter().position(|q| q.name == name) {
         return Ok(all.swap_remove(i));
+    }
+    if let Some(b) = broken.iter().find(|b| b.name == name) {
+        bail!("{}", b.error);
     }
     let names: Vec<&str> = all.iter().map(|q| q.name.as_str()).collect();
     let close = closest(name, &names);
@@ -668,33 +926,117 @@ pub fn parse_param(arg: &str) -> Result<(String, String), String> {
 mod tests {
     use super::*;
 
+    fn common(prefix: &str) -> Option<String> {
+        prefixes::COMMON
+            .iter()
+            .find(|(p, _)| *p == prefix)
+            .map(|(_, ns)| (*ns).to_owned())
+    }
+
     #[test]
     fn parameter_names_follow_grlc() {
-        let p = |v: &str| param_of_variable(v).map(|(n, r, k)| (n, r, k.to_string()));
-        assert_eq!(
-            p("_person_iri"),
-            Some(("person".into(), true, "IRI".into()))
-        );
-        assert_eq!(p("__fact_iri"), Some(("fact".into(), false, "IRI".into())));
-        assert_eq!(
-            p("_count_integer"),
-            Some(("count".into(), true, "xsd:integer".into()))
-        );
-        assert_eq!(
-            p("_day_xsd_date"),
-            Some(("day".into(), true, "xsd:date".into()))
-        );
-        assert_eq!(
-            p("_label_en"),
-            Some(("label".into(), true, "string@en".into()))
-        );
-        assert_eq!(p("_status"), Some(("status".into(), true, "string".into())));
-        assert_eq!(
-            p("_country_name"),
-            Some(("country_name".into(), true, "string".into()))
-        );
+        let p = |v: &str| {
+            param_of_variable(v, &common).map(|r| {
+                let (n, r, k) = r.unwrap();
+                (n, r, k.to_string())
+            })
+        };
+        let some = |n: &str, r: bool, k: &str| Some((n.to_owned(), r, k.to_owned()));
+        assert_eq!(p("_person_iri"), some("person", true, "IRI"));
+        assert_eq!(p("__fact_iri"), some("fact", false, "IRI"));
+        assert_eq!(p("_count_number"), some("count", true, "number"));
+        assert_eq!(p("_name_literal"), some("name", true, "string"));
+        assert_eq!(p("_name_string"), some("name", true, "string"));
+        assert_eq!(p("_count_integer"), some("count", true, "xsd:integer"));
+        assert_eq!(p("_flag_boolean"), some("flag", true, "xsd:boolean"));
+        assert_eq!(p("_n_unsignedShort"), some("n", true, "xsd:unsignedShort"));
+        assert_eq!(p("_day_xsd_date"), some("day", true, "xsd:date"));
+        assert_eq!(p("_label_en"), some("label", true, "string@en"));
+        assert_eq!(p("_status"), some("status", true, "string"));
+        // The name stops at the first `_`; an unknown type word is a string, as in grlc.
+        assert_eq!(p("_country_name"), some("country", true, "string"));
+        assert_eq!(p("_label_fra"), some("label", true, "string"));
+        assert_eq!(p("_day_xsd_date_ignored"), some("day", true, "xsd:date"));
         assert_eq!(p("person"), None);
         assert_eq!(p("_"), None);
+        assert_eq!(p("___x"), None);
+        assert!(param_of_variable("_d_nope_date", &common).unwrap().is_err());
+    }
+
+    #[test]
+    fn numbers_are_sparql_numeric_literals() {
+        for (value, datatype) in [
+            ("42", "integer"),
+            ("-7", "integer"),
+            ("+3", "integer"),
+            ("4.2", "decimal"),
+            (".5", "decimal"),
+            ("4.2e1", "double"),
+            ("1E-3", "double"),
+            ("5.e2", "double"),
+        ] {
+            let literal = number(value).unwrap();
+            assert_eq!(literal.value(), value);
+            assert_eq!(literal.datatype().as_str(), format!("{XSD}{datatype}"));
+        }
+        for bad in [
+            "",
+            "4.",
+            "e3",
+            "1e",
+            "4 2",
+            "0x10",
+            "1) } UNION { ?s ?p ?o",
+            "NaN",
+        ] {
+            assert!(number(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_header_is_yaml_or_json_or_ignored_with_a_warning() {
+        let q = parse(
+            "q",
+            Origin::Bundled,
+            "#+ summary: S\n#+ pagination: 10\n#+ transform: {a: b}\nSELECT * {}",
+        )
+        .unwrap();
+        assert_eq!(q.summary.as_deref(), Some("S"));
+        assert_eq!(q.ignored, ["pagination", "transform"]);
+        assert!(q.warning.is_none());
+        let q = parse(
+            "q",
+            Origin::Bundled,
+            "#+ {\"summary\": \"J\", \"tags\": [\"a\"],\n#+  \"method\": \"GET\"}\nSELECT * {}",
+        )
+        .unwrap();
+        assert_eq!(q.summary.as_deref(), Some("J"));
+        assert_eq!(q.tags, ["a"]);
+        assert_eq!(q.ignored, ["method"]);
+        let q = parse(
+            "q",
+            Origin::Bundled,
+            "# a comment\n#+ summary: fine\n#+ tags: [unclosed\nSELECT ?_x_iri {}",
+        )
+        .unwrap();
+        assert!(q.summary.is_none());
+        let warning = q.warning.unwrap();
+        assert!(warning.starts_with("3: "), "{warning}");
+        assert_eq!(q.params.len(), 1, "the query still has its parameters");
+    }
+
+    #[test]
+    fn a_datatype_prefix_may_be_the_querys_own() {
+        let q = parse(
+            "q",
+            Origin::Bundled,
+            "PREFIX cur: <http://example.org/dt#>\nSELECT * { ?s ?p ?_v_cur_money }",
+        )
+        .unwrap();
+        assert_eq!(
+            q.params[0].kind.to_string(),
+            "<http://example.org/dt#money>"
+        );
     }
 
     #[test]
@@ -706,7 +1048,7 @@ mod tests {
 
     #[test]
     fn values_are_checked_against_their_type() {
-        let (name, required, kind) = param_of_variable("_n_integer").unwrap();
+        let (name, required, kind) = param_of_variable("_n_integer", &common).unwrap().unwrap();
         let param = Param {
             name,
             variable: Variable::new_unchecked("_n_integer"),

@@ -117,6 +117,7 @@ fn output_format(args: &ExportArgs, output: Option<&Path>, dataset: bool) -> Res
 fn store_quads<'a>(ctx: &Context, args: &ExportArgs, store: &'a Backend) -> Result<Quads<'a>> {
     let query = if let Some(name) = &args.query {
         let saved = queries::find(ctx.queries.as_deref(), name)?;
+        super::queries::warn_header(ctx, &saved);
         Some((
             saved.algebra(&args.params)?,
             format!("saved query '{name}'"),

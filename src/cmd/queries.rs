@@ -14,10 +14,21 @@ pub fn run(ctx: &Context, args: QueriesArgs) -> Result<()> {
     match args.action {
         Some(QueriesAction::Show { name }) => {
             let saved = queries::find(ctx.queries.as_deref(), &name)?;
+            warn_header(ctx, &saved);
             show(&mut out, &saved, &runs_on(ctx, &saved))?;
         }
         None => {
-            let all: Vec<SavedQuery> = queries::all(ctx.queries.as_deref())?
+            let catalog = queries::catalog(ctx.queries.as_deref())?;
+            // Once per file that cannot be used, and per header that could not be read; the
+            // rest is listed.
+            for broken in &catalog.broken {
+                ctx.printer.warn(format!("{} (not listed)", broken.error));
+            }
+            for saved in &catalog.queries {
+                warn_header(ctx, saved);
+            }
+            let all: Vec<SavedQuery> = catalog
+                .queries
                 .into_iter()
                 .filter(|q| args.tag.as_ref().is_none_or(|t| q.tags.contains(t)))
                 .collect();
@@ -38,10 +49,25 @@ pub fn run(ctx: &Context, args: QueriesArgs) -> Result<()> {
     Ok(())
 }
 
+/// A warning for a header that could not be read: `file:line: ...`.
+pub fn warn_header(ctx: &Context, saved: &SavedQuery) {
+    if let Some(warning) = &saved.warning {
+        ctx.printer
+            .warn(format!("{}:{warning}", origin_file(saved)));
+    }
+}
+
+fn origin_file(saved: &SavedQuery) -> String {
+    match &saved.origin {
+        Origin::Bundled => format!("queries/{}.rq", saved.name),
+        Origin::File(path) => path.display().to_string(),
+    }
+}
+
 fn origin(saved: &SavedQuery) -> String {
     match &saved.origin {
-        Origin::Bundled => format!("bundled: queries/{}.rq", saved.name),
-        Origin::File(path) => path.display().to_string(),
+        Origin::Bundled => format!("bundled: {}", origin_file(saved)),
+        Origin::File(_) => origin_file(saved),
     }
 }
 
@@ -98,6 +124,16 @@ fn show(out: &mut impl Write, q: &SavedQuery, runs_on: &str) -> Result<()> {
     if let Some(endpoint) = &q.endpoint {
         writeln!(out, "endpoint (grlc): {endpoint}")?;
     }
+    if !q.ignored.is_empty() {
+        writeln!(
+            out,
+            "ignored (grlc decorators mss-kg does not act on): {}",
+            q.ignored.join(", ")
+        )?;
+    }
+    if let Some(warning) = &q.warning {
+        writeln!(out, "header: line {warning}")?;
+    }
     writeln!(out, "runs on: {runs_on}")?;
     writeln!(out, "\n{}", q.text.trim_end())?;
     Ok(())
@@ -111,6 +147,8 @@ fn to_json(ctx: &Context, q: &SavedQuery) -> serde_json::Value {
         "summary": q.summary,
         "description": q.description,
         "tags": q.tags,
+        "ignored": q.ignored,
+        "warning": q.warning,
         "parameters": q.params.iter().map(|p| serde_json::json!({
             "name": p.name,
             "variable": p.variable.as_str(),

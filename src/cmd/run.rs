@@ -11,6 +11,7 @@ use mss_kg::store::Access;
 
 pub fn run(ctx: &Context, args: RunArgs) -> Result<()> {
     let saved = queries::find(ctx.queries.as_deref(), &args.name)?;
+    super::queries::warn_header(ctx, &saved);
     let query = saved.algebra(&args.params)?;
     let backend = ctx.backend_for(&saved)?.open(Access::Read)?;
     let deadline = ctx.deadline();

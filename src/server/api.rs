@@ -156,6 +156,7 @@ fn schema(kind: &ParamType) -> Value {
     match kind {
         ParamType::String | ParamType::Lang(_) => json!({ "type": "string" }),
         ParamType::Iri => json!({ "type": "string", "format": "uri" }),
+        ParamType::Number => json!({ "type": "number" }),
         ParamType::Datatype(dt) => match dt.as_str().strip_prefix(XSD) {
             Some(
                 "integer" | "int" | "long" | "short" | "byte" | "nonNegativeInteger"
