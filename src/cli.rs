@@ -125,6 +125,11 @@ pub struct LoadArgs {
     /// Base IRI against which relative IRIs are resolved [default: the file's URL]
     #[arg(long, value_name = "IRI")]
     pub base: Option<String>,
+    /// Replace, not add to, every graph the input writes into (and the --graph or
+    /// --default-graph target), atomically with the rest of the load, as a Graph Store Protocol
+    /// PUT does: restores a backup made by `export --all --format trig` exactly
+    #[arg(long)]
+    pub replace: bool,
 }
 
 /// Run a SPARQL query against the store.

@@ -1,7 +1,7 @@
 //! The embedded store's side of the seam: an atomic bulk load and a transaction that rewrites a
 //! graph's subjects. Queries and patterns go straight to the store from [`super::Backend`].
 
-use super::{Load, Loaded};
+use super::{Load, Loaded, Replace};
 use crate::input::load_error;
 use crate::store::{self, OpenStore};
 use anyhow::{Context as _, Result};
@@ -10,14 +10,20 @@ use oxigraph::io::RdfParseError;
 use oxigraph::model::{GraphName, NamedNode, Quad};
 use oxigraph::store::LoaderError;
 
-/// Bulk-loads every input, all or nothing: the graphs of `load.replace` are emptied just before
-/// the commit, so a failed load leaves them as they were.
+/// Loads every input, all or nothing. Added triples go through the bulk loader; the graphs of
+/// [`Replace::These`] are emptied just before its commit, once everything parsed. A
+/// [`Replace::Touched`] load keeps the parsed triples and, if any graph they go to holds
+/// triples already, empties those graphs and writes in one transaction, so readers see the old
+/// graphs or the new ones, never an empty one.
 pub fn load(
     store: &OpenStore,
     load: &Load<'_>,
     observe: &mut dyn FnMut(&Quad),
     bar: &ProgressBar,
 ) -> Result<Loaded> {
+    if load.replace == Replace::Touched {
+        return replace_touched(store, load, observe, bar);
+    }
     let mut loader = store.bulk_loader();
     let mut loaded = Loaded::default();
     for input in load.inputs {
@@ -44,13 +50,89 @@ pub fn load(
                 .map(|(name, ns)| (name.to_owned(), ns.to_owned())),
         );
     }
-    for graph in &load.replace {
-        store.clear_graph(graph)?;
+    if let Replace::These(graphs) = &load.replace {
+        for graph in graphs {
+            store.clear_graph(graph)?;
+        }
     }
     bar.set_message("committing");
     loader
         .commit()
         .context("cannot commit the load; the store is unchanged")?;
+    store::flush(store)?;
+    Ok(loaded)
+}
+
+/// [`load`] with [`Replace::Touched`].
+fn replace_touched(
+    store: &OpenStore,
+    load: &Load<'_>,
+    observe: &mut dyn FnMut(&Quad),
+    bar: &ProgressBar,
+) -> Result<Loaded> {
+    let mut loaded = Loaded::default();
+    let mut quads: Vec<Quad> = Vec::new();
+    let mut touched: Vec<GraphName> = Vec::new();
+    for input in load.inputs {
+        bar.set_message(input.name());
+        let mut parsed = load.parser(input)?.for_reader(input.open()?);
+        for quad in parsed.by_ref() {
+            let quad = quad
+                .map_err(|e| crate::input::parse_error(&input.name(), e, "nothing was loaded"))?;
+            observe(&quad);
+            if !touched.contains(&quad.graph_name) {
+                touched.push(quad.graph_name.clone());
+            }
+            quads.push(quad);
+            if quads.len().is_multiple_of(4096) {
+                bar.inc(4096);
+            }
+        }
+        loaded.prefixes.extend(
+            parsed
+                .prefixes()
+                .map(|(name, ns)| (name.to_owned(), ns.to_owned())),
+        );
+    }
+    // The target graph is replaced even when the inputs gave it no triple: PUT of an empty body.
+    match &load.target {
+        super::Target::Graph(graph) if !touched.contains(&graph.clone().into()) => {
+            touched.push(graph.clone().into());
+        }
+        super::Target::DefaultGraph if !touched.contains(&GraphName::DefaultGraph) => {
+            touched.push(GraphName::DefaultGraph);
+        }
+        _ => {}
+    }
+    loaded.triples = quads.len() as u64;
+    bar.set_message("committing");
+    let holds = |graph: &GraphName| -> Result<bool> {
+        Ok(store
+            .quads_for_pattern(None, None, None, Some(graph.as_ref()))
+            .next()
+            .transpose()?
+            .is_some())
+    };
+    let mut occupied = false;
+    for graph in &touched {
+        occupied |= holds(graph)?;
+    }
+    if occupied {
+        let mut transaction = store.start_transaction()?;
+        for graph in &touched {
+            transaction.clear_graph(graph.as_ref())?;
+        }
+        transaction.extend(&quads);
+        transaction
+            .commit()
+            .context("cannot commit the load; the store is unchanged")?;
+    } else {
+        let mut loader = store.bulk_loader();
+        loader.load_quads(quads)?;
+        loader
+            .commit()
+            .context("cannot commit the load; the store is unchanged")?;
+    }
     store::flush(store)?;
     Ok(loaded)
 }

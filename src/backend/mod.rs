@@ -77,8 +77,20 @@ pub struct Load<'a> {
     pub inputs: &'a [Input],
     pub base: Option<&'a str>,
     pub target: Target,
-    /// Graphs emptied first (a file loaded again replaces its graph).
-    pub replace: Vec<NamedNode>,
+    /// What the load replaces rather than adds to.
+    pub replace: Replace,
+}
+
+/// What a load replaces.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Replace {
+    /// Nothing: the triples are added.
+    Nothing,
+    /// These graphs, emptied first (a file loaded again replaces its graph).
+    These(Vec<NamedNode>),
+    /// Every graph the inputs write into (the Graph Store Protocol's PUT), atomically with the
+    /// rest of the load.
+    Touched,
 }
 
 impl Load<'_> {
@@ -320,6 +332,7 @@ impl Backend {
             Backend::Embedded(store) => embedded::load(store, load, observe, bar),
             Backend::Remote(remote) => {
                 let mut loaded = Loaded::default();
+                let mut touched: Vec<GraphName> = Vec::new();
                 // First pass: everything must parse before anything is sent.
                 for input in load.inputs {
                     bar.set_message(format!("checking {}", input.name()));
@@ -327,6 +340,9 @@ impl Backend {
                     for quad in parsed.by_ref() {
                         let quad =
                             quad.map_err(|e| parse_error(&input.name(), e, "nothing was sent"))?;
+                        if load.replace == Replace::Touched && !touched.contains(&quad.graph_name) {
+                            touched.push(quad.graph_name.clone());
+                        }
                         observe(&quad);
                         loaded.triples += 1;
                     }
@@ -337,7 +353,12 @@ impl Backend {
                     );
                 }
                 let mut sender = remote::Sender::new(remote, loaded.triples, bar);
-                for graph in &load.replace {
+                let cleared: Vec<GraphName> = match &load.replace {
+                    Replace::Nothing => Vec::new(),
+                    Replace::These(graphs) => graphs.iter().cloned().map(Into::into).collect(),
+                    Replace::Touched => touched,
+                };
+                for graph in &cleared {
                     sender.clear(graph)?;
                 }
                 for input in load.inputs {
@@ -372,7 +393,7 @@ impl Backend {
                 graphs.dedup();
                 let mut sender = remote::Sender::new(remote, quads.len() as u64, bar);
                 for graph in &graphs {
-                    sender.clear(graph)?;
+                    sender.clear(&graph.clone().into())?;
                 }
                 let total = quads.len() as u64;
                 sender.send_all(quads.into_iter().map(Ok))?;

@@ -420,12 +420,15 @@ impl Read for Timed {
     }
 }
 /// `DROP SILENT GRAPH <g>`, as algebra.
-fn drop_graph(graph: &NamedNode) -> Update {
+fn drop_graph(graph: &GraphName) -> Update {
     Update {
         base_iri: None,
         operations: vec![GraphUpdateOperation::Drop {
             silent: true,
-            graph: GraphTarget::NamedNode(graph.clone()),
+            graph: match graph {
+                GraphName::NamedNode(named) => GraphTarget::NamedNode(named.clone()),
+                _ => GraphTarget::DefaultGraph,
+            },
         }],
     }
 }
@@ -514,8 +517,12 @@ impl<'a> Sender<'a> {
     }
 
     /// Empties a graph before anything is written to it.
-    pub fn clear(&mut self, graph: &NamedNode) -> Result<()> {
-        self.touch(graph.as_str());
+    /// Empties `graph` (a named graph is dropped; the default graph cleared).
+    pub fn clear(&mut self, graph: &GraphName) -> Result<()> {
+        self.touch(match graph {
+            GraphName::NamedNode(named) => named.as_str(),
+            _ => "",
+        });
         self.remote
             .update(&drop_graph(graph))
             .map_err(|e| self.fail(e))

@@ -3,7 +3,7 @@
 use super::Context;
 use crate::cli::LinkArgs;
 use anyhow::{Context as _, Result, anyhow, bail};
-use mss_kg::backend::{Backend, Load, QueryMethod, Target};
+use mss_kg::backend::{Backend, Load, QueryMethod, Replace, Target};
 use mss_kg::input::{expand, parse_error};
 use mss_kg::link::{
     self, Entities, Entity, Evaluation, Hierarchy, Index, Object, Proposal, Settings, Status,
@@ -647,9 +647,9 @@ fn load_file(
         base: None,
         target: Target::Graph(graph.clone()),
         replace: if replace {
-            vec![graph.clone()]
+            Replace::These(vec![graph.clone()])
         } else {
-            Vec::new()
+            Replace::Nothing
         },
     };
     let loaded = store.load(

@@ -5,7 +5,7 @@
 use super::Context;
 use crate::cli::LoadArgs;
 use anyhow::{Context as _, Result, anyhow, bail};
-use mss_kg::backend::{Backend, Load, Target};
+use mss_kg::backend::{Backend, Load, Replace, Target};
 use mss_kg::input;
 use mss_kg::store::Access;
 use oxigraph::model::NamedNode;
@@ -57,7 +57,11 @@ pub fn run(ctx: &Context, args: LoadArgs) -> Result<()> {
         inputs: &inputs,
         base: args.base.as_deref(),
         target,
-        replace: Vec::new(),
+        replace: if args.replace {
+            Replace::Touched
+        } else {
+            Replace::Nothing
+        },
     };
     let loaded = backend.load(&load, &mut |_| {}, &bar)?;
     total += loaded.triples;
