@@ -5,7 +5,7 @@ use crate::backend::Backend as Store;
 use crate::output::display_term;
 use crate::prefixes;
 use crate::queries::expand_iri;
-use anyhow::{Result, anyhow};
+use anyhow::{Context as _, Result, anyhow};
 use oxigraph::model::{GraphName, NamedNode, NamedNodeRef, NamedOrBlankNodeRef, Quad, Term};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -141,6 +141,117 @@ pub fn lookup(store: &Store, wanted: &str) -> Result<Lookup> {
         near.entry(iri).or_insert(matched);
     }
     Ok(Lookup::NotFound(candidates(near)?))
+}
+
+/// Parameter values (`name=value` pairs) with the IRIs their names resolved to, and warnings.
+pub type Resolved = (Vec<(String, String)>, Vec<String>);
+
+/// Parameter values as people give them, for the IRI parameters of `saved`: an IRI (`<...>`, a
+/// full one, or prefixed with `prefixes` or the common ones) stays as it is; anything else is a
+/// name, looked up as `describe` looks it up, and becomes the IRI it names. A name that matches
+/// several entities, or none, is an error listing the candidates. Returns the values (each IRI
+/// written `<...>`, still bound as a term by [`SavedQuery::algebra`]) and a warning for each IRI
+/// the graph does not mention.
+///
+/// [`SavedQuery::algebra`]: crate::queries::SavedQuery::algebra
+pub fn resolve_params(
+    store: &Store,
+    saved: &crate::queries::SavedQuery,
+    given: &[(String, String)],
+    prefixes: &[(String, String)],
+) -> Result<Resolved> {
+    use crate::queries::ParamType;
+    let mut values = Vec::with_capacity(given.len());
+    let mut warnings = Vec::new();
+    for (name, value) in given {
+        let Some(param) = saved
+            .params
+            .iter()
+            .find(|p| &p.name == name && p.kind == ParamType::Iri)
+        else {
+            values.push((name.clone(), value.clone()));
+            continue;
+        };
+        let iri = match as_iri(value, prefixes).with_context(|| format!("parameter '{name}'"))? {
+            Some(iri) => {
+                // An endpoint (`SERVICE ?param`) is not in the graph, nor has to be.
+                if !saved.names_a_service(param) && !mentions(store, iri.as_ref())? {
+                    warnings.push(format!(
+                        "parameter '{name}': {} names nothing in the graph",
+                        prefixes::compact(iri.as_str())
+                    ));
+                }
+                iri
+            }
+            None => match lookup(store, value)? {
+                Lookup::Found(iri) => iri,
+                Lookup::Ambiguous(candidates) => {
+                    return Err(anyhow!(
+                        "parameter '{name}': '{value}' matches {} entities: {} (give one of these IRIs, or a longer name)",
+                        candidates.len(),
+                        candidate_list(&candidates)
+                    ));
+                }
+                Lookup::NotFound(near) if near.is_empty() => {
+                    return Err(anyhow!(
+                        "parameter '{name}': '{value}' is neither an IRI nor the name of an entity"
+                    ));
+                }
+                Lookup::NotFound(near) => {
+                    return Err(anyhow!(
+                        "parameter '{name}': no entity is called '{value}' (did you mean {}?)",
+                        candidate_list(&near)
+                    ));
+                }
+            },
+        };
+        // As given when it already reads as that IRI (so messages quote it), else spelt out.
+        let value = if expand_iri(value) == iri.as_str() {
+            value.clone()
+        } else {
+            format!("<{}>", iri.as_str())
+        };
+        values.push((name.clone(), value));
+    }
+    Ok((values, warnings))
+}
+
+/// `Label (prefixed:iri), ...`, for messages.
+pub fn candidate_list(candidates: &[Candidate]) -> String {
+    candidates
+        .iter()
+        .map(|c| format!("{} ({})", c.label, prefixes::compact(c.iri.as_str())))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The IRI `value` writes, if it writes one: `<iri>`, `prefix:local` with a known prefix, or an
+/// absolute IRI (a scheme, then `:`); an error if it is written as one but is not valid.
+fn as_iri(value: &str, declared: &[(String, String)]) -> Result<Option<NamedNode>> {
+    let value = value.trim();
+    let checked = |iri: String| {
+        NamedNode::new(iri)
+            .map(Some)
+            .map_err(|e| anyhow!("'{value}' is not a valid IRI ({e})"))
+    };
+    if let Some(inner) = value.strip_prefix('<').and_then(|v| v.strip_suffix('>')) {
+        return checked(inner.to_owned());
+    }
+    let Some((scheme, local)) = value.split_once(':') else {
+        return Ok(None);
+    };
+    if let Some((_, ns)) = declared.iter().find(|(p, _)| p == scheme) {
+        return checked(format!("{ns}{local}"));
+    }
+    let expanded = expand_iri(value);
+    let is_scheme = scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    if expanded != value || is_scheme {
+        return checked(expanded);
+    }
+    Ok(None)
 }
 
 fn mentions(store: &Store, iri: NamedNodeRef<'_>) -> Result<bool> {

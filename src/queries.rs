@@ -761,6 +761,20 @@ impl SavedQuery {
         }
     }
 
+    /// Whether `param` names the endpoint of a `SERVICE` (`SERVICE ?_endpoint_iri {...}`): an
+    /// endpoint, not an entity of the graph.
+    pub fn names_a_service(&self, param: &Param) -> bool {
+        let upper = self.text.to_ascii_uppercase();
+        let variable = param.variable.as_str().to_ascii_uppercase();
+        upper.match_indices("SERVICE").any(|(at, _)| {
+            let rest = upper[at + "SERVICE".len()..].trim_start();
+            let rest = rest.strip_prefix("SILENT").map_or(rest, str::trim_start);
+            rest.strip_prefix(['?', '$'])
+                .and_then(|r| r.strip_prefix(variable.as_str()))
+                .is_some_and(|r| !r.starts_with(|c: char| c.is_alphanumeric() || c == '_'))
+        })
+    }
+
     /// `name (type, required) , ...` or `none`.
     pub fn describe_params(&self) -> String {
         if self.params.is_empty() {

@@ -169,8 +169,13 @@ fn parameter_errors_list_the_expected_parameters() {
         err.contains("'mssr:chile' is not one of the allowed values"),
         "{err}"
     );
+    let err = grlc(&["countries-with-code", "-p", "country=http://not an iri"]);
+    assert!(
+        err.contains("'http://not an iri' is not a valid IRI"),
+        "{err}"
+    );
     let err = grlc(&["countries-with-code", "-p", "country=not an iri"]);
-    assert!(err.contains("'not an iri' is not a valid IRI"), "{err}");
+    assert!(err.contains("no entity is called 'not an iri'"), "{err}");
     let run = wd.run(&["--memory", "run", "offices", "--param", "novalue"]);
     assert_eq!(run.code, 2, "{run:?}");
     assert!(
@@ -242,10 +247,16 @@ fn injection_attempts_are_values_or_rejected_and_change_nothing() {
                     0,
                     "{query} {param}={value:?}: {run:?}"
                 ),
-                // Rejected as not of the parameter's type or allowed values.
+                // Rejected as not of the parameter's type or allowed values, or (an IRI
+                // parameter) as naming no entity.
                 1 => assert!(
                     run.stderr.contains("is not a valid")
-                        || run.stderr.contains("is not one of the allowed"),
+                        || run.stderr.contains("is not one of the allowed")
+                        || run
+                            .stderr
+                            .contains("is neither an IRI nor the name of an entity")
+                        || run.stderr.contains("no entity is called")
+                        || run.stderr.contains("entities: "),
                     "{query} {param}={value:?}: {run:?}"
                 ),
                 _ => panic!("{query} {param}={value:?}: {run:?}"),
@@ -253,4 +264,80 @@ fn injection_attempts_are_values_or_rejected_and_change_nothing() {
         }
     }
     assert_eq!(count(), before, "the store must be unchanged");
+}
+
+/// Issue #17: an IRI parameter takes a full IRI, a prefixed name (the common prefixes and those
+/// the loaded files declared) or the name of an entity, looked up as `describe` looks it up; an
+/// ambiguous or unknown name is an error listing candidates; an IRI that names nothing warns. The
+/// value is still bound as a term: a name is never pasted into the query.
+#[test]
+fn iri_parameters_by_the_names_people_use() {
+    let wd = Workdir::new();
+    let rows = |value: &str| {
+        wd.select(&[
+            "run",
+            "person-actions",
+            "--param",
+            &format!("person={value}"),
+        ])
+    };
+    let by_iri = rows("https://w3id.org/mss-kg/id/marco-rubio");
+    assert!(!by_iri.is_empty());
+    for value in [
+        "mssr:marco-rubio",
+        "<https://w3id.org/mss-kg/id/marco-rubio>",
+        "rubio",
+        "Marco Rubio",
+        "RUBIO",
+    ] {
+        assert_eq!(rows(value), by_iri, "{value}");
+    }
+    let err = |value: &str| {
+        wd.run(&[
+            "run",
+            "person-actions",
+            "--param",
+            &format!("person={value}"),
+        ])
+        .fails()
+        .stderr
+    };
+    let e = err("police");
+    assert!(
+        e.contains("parameter 'person': 'police' matches 8 entities: Gilbert Masengeli"),
+        "{e}"
+    );
+    assert!(e.contains("(mssr:kenya-nps)"), "{e}");
+    let e = err("otunje");
+    assert!(
+        e.contains(
+            "no entity is called 'otunje' (did you mean Godfrey Otunge (mssr:godfrey-otunge)?)"
+        ),
+        "{e}"
+    );
+    let e = err("x } UNION { ?s ?p ?o");
+    assert!(
+        e.contains("is neither an IRI nor the name of an entity"),
+        "{e}"
+    );
+    let run = wd
+        .run(&["run", "person-actions", "--param", "person=mssr:nobody"])
+        .ok();
+    assert!(
+        run.stderr
+            .contains("warning: parameter 'person': mssr:nobody names nothing in the graph"),
+        "{run:?}"
+    );
+
+    // A prefix a loaded file declared.
+    wd.write("mine.ttl", "@prefix ex: <http://example.org/people/> .\nex:ada a <http://schema.org/Person> ; <http://www.w3.org/2000/01/rdf-schema#label> \"Ada\"@en .\n");
+    wd.run(&["load", "mine.ttl", "--graph", "urn:x:mine"]).ok();
+    let run = wd
+        .run(&["run", "person-actions", "--param", "person=ex:ada"])
+        .ok();
+    assert!(!run.stderr.contains("names nothing"), "{run:?}");
+    let run = wd
+        .run(&["run", "person-actions", "--param", "person=ada"])
+        .ok();
+    assert!(!run.stderr.contains("warning"), "{run:?}");
 }

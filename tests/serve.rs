@@ -742,6 +742,15 @@ fn saved_queries_as_an_http_api() {
     );
     assert_eq!(csv.header("content-type"), Some("text/csv; charset=utf-8"));
     assert_eq!(csv.text().lines().count(), cli.len() + 1);
+    // Issue #17: a parameter by the name people use, as `run` takes it.
+    let reply = http.get(
+        "/api/person-actions?person=murkomen",
+        "application/sparql-results+json",
+    );
+    assert_eq!(bindings(reply.text()), cli);
+    let reply = http.get("/api/person-actions?person=police", "*/*");
+    assert_eq!(reply.status, 400, "{reply:?}");
+    assert!(reply.text().contains("matches 8 entities"), "{reply:?}");
 
     // A wrong parameter: 400 with the message `run` gives.
     let reply = http.get("/api/contributing-nations?status=invading", "*/*");
@@ -778,7 +787,12 @@ fn saved_queries_as_an_http_api() {
     assert!(content.get("text/turtle").is_some(), "{content}");
     assert!(content.get("text/csv").is_none(), "{content}");
     let person = &doc["paths"]["/api/person-actions"]["get"]["parameters"][0];
-    assert_eq!(person["schema"]["format"], "uri");
+    assert!(
+        person["schema"]["description"]
+            .as_str()
+            .unwrap()
+            .contains("an entity's name")
+    );
     assert_eq!(
         person["schema"]["default"],
         "https://w3id.org/mss-kg/id/godfrey-otunge"

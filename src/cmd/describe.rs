@@ -53,11 +53,7 @@ pub fn run(ctx: &Context, args: DescribeArgs) -> Result<()> {
 }
 
 fn list(candidates: &[describe::Candidate]) -> String {
-    candidates
-        .iter()
-        .map(|c| format!("{} ({})", c.label, prefixes::compact(c.iri.as_str())))
-        .collect::<Vec<_>>()
-        .join(", ")
+    describe::candidate_list(candidates)
 }
 
 fn write_card(out: &mut impl Write, card: &Card) -> Result<()> {

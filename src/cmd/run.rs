@@ -12,8 +12,18 @@ use mss_kg::store::Access;
 pub fn run(ctx: &Context, args: RunArgs) -> Result<()> {
     let saved = queries::find(ctx.queries.as_deref(), &args.name)?;
     super::queries::warn_header(ctx, &saved);
-    let query = saved.algebra(&args.params)?;
     let backend = ctx.backend_for(&saved)?.open(Access::Read)?;
+    // Names people use (`person=rubio`, `mssr:marco-rubio`) to the IRIs they name.
+    let declared = backend
+        .dir()
+        .map(mss_kg::prefixes::read_store)
+        .unwrap_or_default();
+    let (params, warnings) =
+        mss_kg::describe::resolve_params(&backend, &saved, &args.params, &declared)?;
+    for warning in warnings {
+        ctx.printer.warn(warning);
+    }
+    let query = saved.algebra(&params)?;
     let deadline = ctx.deadline();
     let results = backend
         .query(query, Dataset::union_if(!args.no_union), deadline.as_ref())

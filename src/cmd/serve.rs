@@ -36,6 +36,11 @@ pub fn run(ctx: &Context, args: ServeArgs) -> Result<()> {
             writes,
             cors: args.cors.clone(),
             queries: ctx.queries.clone(),
+            prefixes: store
+                .path
+                .as_deref()
+                .map(mss_kg::prefixes::read_store)
+                .unwrap_or_default(),
         },
     );
     let max_connections = usize::try_from(args.max_connections).unwrap_or(usize::MAX);

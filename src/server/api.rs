@@ -37,9 +37,14 @@ pub fn bind(
     dir: Option<&Path>,
     name: &str,
     params: Params,
+    store: &oxigraph::store::Store,
+    prefixes: &[(String, String)],
 ) -> Result<(SavedQuery, spargebra::Query), HttpError> {
     let saved = queries::find(dir, name).map_err(|e| (StatusCode::NOT_FOUND, format!("{e:#}")))?;
-    let given: Vec<(String, String)> = params.pairs;
+    // Names people use to the IRIs they name, as `run` does.
+    let backend = crate::backend::Backend::Embedded(crate::store::OpenStore::shared(store.clone()));
+    let (given, _) = crate::describe::resolve_params(&backend, &saved, &params.pairs, prefixes)
+        .map_err(|e| bad_request(format!("{e:#}")))?;
     let query = saved
         .algebra(&given)
         .map_err(|e| bad_request(format!("{e:#}")))?;
@@ -155,7 +160,11 @@ fn schema(kind: &ParamType) -> Value {
     const XSD: &str = "http://www.w3.org/2001/XMLSchema#";
     match kind {
         ParamType::String | ParamType::Lang(_) => json!({ "type": "string" }),
-        ParamType::Iri => json!({ "type": "string", "format": "uri" }),
+        // An IRI, a prefixed name or the name of an entity: no `uri` format to validate against.
+        ParamType::Iri => json!({
+            "type": "string",
+            "description": "an IRI, a prefixed name (mssr:kenya) or an entity's name (Kenya)",
+        }),
         ParamType::Number => json!({ "type": "number" }),
         ParamType::Datatype(dt) => match dt.as_str().strip_prefix(XSD) {
             Some(

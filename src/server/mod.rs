@@ -46,6 +46,8 @@ pub struct Options {
     pub cors: Option<String>,
     /// The user's folder of saved queries (`--queries`), beside the bundled ones.
     pub queries: Option<std::path::PathBuf>,
+    /// The prefixes the loaded files declared, for parameters written with them.
+    pub prefixes: Vec<(String, String)>,
 }
 
 impl Default for Options {
@@ -57,6 +59,7 @@ impl Default for Options {
             writes: store::Writes::default(),
             cors: None,
             queries: None,
+            prefixes: Vec::new(),
         }
     }
 }
@@ -260,7 +263,13 @@ impl Endpoint {
                 let name = percent_decode(&p["/api/".len()..]);
                 let (name, media) = api::split_suffix(&name);
                 let params = url_params(request);
-                let (_, query) = api::bind(self.options.queries.as_deref(), name, params)?;
+                let (_, query) = api::bind(
+                    self.options.queries.as_deref(),
+                    name,
+                    params,
+                    &self.store,
+                    &self.options.prefixes,
+                )?;
                 let accept = match media {
                     Some(media) => Some(media.to_owned()),
                     None => accept_of(request)?,
