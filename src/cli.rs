@@ -38,6 +38,10 @@ pub struct GlobalArgs {
     /// Print no progress or summary on stderr (errors are still printed)
     #[arg(long, short, global = true)]
     pub quiet: bool,
+    /// Tables as wide as their cells: by default, on a terminal (or with COLUMNS set), a table
+    /// fits the terminal's width and long cells wrap
+    #[arg(long, global = true)]
+    pub wide: bool,
     /// A folder of your own saved queries (*.rq), added to the bundled ones; yours win on a name
     /// clash
     #[arg(long, global = true, env = "MSS_KG_QUERIES", value_name = "DIR")]

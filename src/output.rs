@@ -16,9 +16,27 @@ use unicode_width::UnicodeWidthStr;
 #[derive(Debug, Clone, Copy)]
 pub struct Printer {
     pub quiet: bool,
+    /// The width tables fit in (`None`: as wide as their cells).
+    pub table_width: Option<usize>,
 }
 
 impl Printer {
+    /// A printer for the command line: tables fit the terminal (or `COLUMNS`, when set), unless
+    /// `wide`; piped output without `COLUMNS` is laid out as wide as its cells.
+    pub fn new(quiet: bool, wide: bool) -> Self {
+        let columns = std::env::var("COLUMNS")
+            .ok()
+            .and_then(|c| c.trim().parse::<usize>().ok())
+            .filter(|c| *c > 0);
+        let table_width = match (wide, columns) {
+            (true, _) => None,
+            (false, Some(columns)) => Some(columns),
+            (false, None) if std::io::stdout().is_terminal() => Some(textwrap::termwidth()),
+            (false, None) => None,
+        };
+        Self { quiet, table_width }
+    }
+
     /// A buffered handle on stdout; flush it before returning.
     pub fn stdout(&self) -> std::io::BufWriter<std::io::StdoutLock<'static>> {
         std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout().lock())
@@ -82,7 +100,7 @@ pub fn write_results(
                 })
                 .map_err(anyhow::Error::from)
             });
-            write_solutions(&mut out, format, &variables, rows)?;
+            write_solutions(&mut out, format, &variables, rows, printer)?;
         }
         QueryResults::Boolean(value) => match solution_format(format, printer)? {
             ResultFormat::Table => writeln!(out, "{value}")?,
@@ -190,9 +208,10 @@ pub fn write_solutions(
     format: ResultFormat,
     variables: &[Variable],
     rows: impl Iterator<Item = Result<Vec<Option<Term>>>>,
+    printer: &Printer,
 ) -> Result<()> {
     match format {
-        ResultFormat::Table => write_table(out, variables, rows),
+        ResultFormat::Table => write_table(out, variables, rows, printer.table_width),
         ResultFormat::Sparql(f) => {
             let mut serializer = QueryResultsSerializer::from_format(f)
                 .serialize_solutions_to_writer(&mut *out, variables.to_vec())?;
@@ -218,6 +237,7 @@ fn write_table(
     out: &mut impl Write,
     variables: &[Variable],
     mut rows: impl Iterator<Item = Result<Vec<Option<Term>>>>,
+    fit: Option<usize>,
 ) -> Result<()> {
     let header: Vec<String> = variables.iter().map(|v| v.as_str().to_owned()).collect();
     let mut buffered: Vec<Vec<String>> = Vec::new();
@@ -237,18 +257,34 @@ fn write_table(
             *w = (*w).max(cell.width());
         }
     }
+    let natural = widths.clone();
+    if let Some(total) = fit {
+        let word = |cell: &String| cell.split(' ').map(|w| w.width()).max().unwrap_or(0);
+        let mut longest: Vec<usize> = header.iter().map(word).collect();
+        for row in &buffered {
+            for (l, cell) in longest.iter_mut().zip(row) {
+                *l = (*l).max(word(cell));
+            }
+        }
+        widths = fit_widths(&widths, &longest, total);
+    }
+    // Rows that may wrap onto several lines are set apart by a blank line.
+    let apart = widths != natural;
     write_row(out, &header, &widths)?;
     let rule: Vec<String> = widths.iter().map(|w| "─".repeat(*w)).collect();
     write_row(out, &rule, &widths)?;
-    let mut count = buffered.len();
-    for row in &buffered {
-        write_row(out, row, &widths)?;
-    }
-    for row in rows {
-        let row: Vec<String> = row?
+    let mut count = 0;
+    let rest = rows.map(|row| -> Result<Vec<String>> {
+        Ok(row?
             .iter()
             .map(|t| t.as_ref().map(display_term).unwrap_or_default())
-            .collect();
+            .collect())
+    });
+    for row in buffered.into_iter().map(Ok).chain(rest) {
+        let row: Vec<String> = row?;
+        if apart && count > 0 {
+            writeln!(out)?;
+        }
         write_row(out, &row, &widths)?;
         count += 1;
     }
@@ -256,18 +292,86 @@ fn write_table(
     Ok(())
 }
 
-fn write_row(out: &mut impl Write, cells: &[String], widths: &[usize]) -> std::io::Result<()> {
-    let mut line = String::new();
-    for (i, (cell, width)) in cells.iter().zip(widths).enumerate() {
-        if i > 0 {
-            line.push_str("  ");
+/// Column widths that fit `total` columns of terminal. Each column first keeps its longest word
+/// and at least 10 columns (dates, numbers, names stay whole), capped lower and lower (24 down to
+/// 4) until the table fits; the room left is shared among the wider columns in proportion to
+/// their width. A table too wide even then overflows rather than becoming unreadable.
+fn fit_widths(natural: &[usize], longest_word: &[usize], total: usize) -> Vec<usize> {
+    const SEPARATOR: usize = 2;
+    let gaps = SEPARATOR * natural.len().saturating_sub(1);
+    let room = total.saturating_sub(gaps);
+    if natural.iter().sum::<usize>() <= room {
+        return natural.to_vec();
+    }
+    let floors = |cap: usize| -> Vec<usize> {
+        natural
+            .iter()
+            .zip(longest_word)
+            .map(|(n, w)| (*n).min((*w).min(cap).max(cap.min(10))))
+            .collect()
+    };
+    let floor = [24, 20, 16, 12, 10, 9, 8, 6, 5, 4]
+        .into_iter()
+        .map(floors)
+        .find(|f| f.iter().sum::<usize>() <= room)
+        .unwrap_or_else(|| floors(4));
+    let extra = room.saturating_sub(floor.iter().sum());
+    let wanted: Vec<usize> = natural.iter().zip(&floor).map(|(n, f)| n - f).collect();
+    let all_wanted: usize = wanted.iter().sum();
+    let mut widths: Vec<usize> = floor
+        .iter()
+        .zip(&wanted)
+        .map(|(f, w)| f + extra * w / all_wanted.max(1))
+        .collect();
+    // What rounding down left, to the widest columns first.
+    let mut left = room.saturating_sub(widths.iter().sum());
+    let mut order: Vec<usize> = (0..natural.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(wanted[i]));
+    for &i in order.iter().cycle().take(natural.len() * 2) {
+        if left == 0 {
+            break;
         }
-        line.push_str(cell);
-        if i + 1 < cells.len() {
-            line.push_str(&" ".repeat(width.saturating_sub(cell.width())));
+        if widths[i] < natural[i] {
+            widths[i] += 1;
+            left -= 1;
         }
     }
-    writeln!(out, "{}", line.trim_end())
+    widths
+}
+
+fn write_row(out: &mut impl Write, cells: &[String], widths: &[usize]) -> std::io::Result<()> {
+    // A cell wider than its column wraps at spaces (a word longer than the column is broken).
+    let wrapped: Vec<Vec<std::borrow::Cow<'_, str>>> = cells
+        .iter()
+        .zip(widths)
+        .map(|(cell, width)| {
+            if cell.width() <= *width {
+                vec![std::borrow::Cow::Borrowed(cell.as_str())]
+            } else {
+                // Words are kept whole (not split at hyphens: `2024-08-28`, `mssr:kenya-nps`)
+                // unless longer than the column.
+                let options = textwrap::Options::new((*width).max(1))
+                    .word_splitter(textwrap::WordSplitter::NoHyphenation);
+                textwrap::wrap(cell, options)
+            }
+        })
+        .collect();
+    let height = wrapped.iter().map(Vec::len).max().unwrap_or(1);
+    for k in 0..height {
+        let mut line = String::new();
+        for (i, (lines, width)) in wrapped.iter().zip(widths).enumerate() {
+            if i > 0 {
+                line.push_str("  ");
+            }
+            let part = lines.get(k).map_or("", |l| l.as_ref());
+            line.push_str(part);
+            if i + 1 < wrapped.len() {
+                line.push_str(&" ".repeat(width.saturating_sub(part.width())));
+            }
+        }
+        writeln!(out, "{}", line.trim_end())?;
+    }
+    Ok(())
 }
 
 /// A term as people read it: prefixed IRIs, bare values for strings (language tags dropped: the

@@ -341,3 +341,46 @@ fn iri_parameters_by_the_names_people_use() {
         .ok();
     assert!(!run.stderr.contains("warning"), "{run:?}");
 }
+
+/// Issue #17: on a terminal (or with COLUMNS set, as here) a table fits the width, long cells
+/// wrapping at spaces and rows set apart; `--wide`, and piped output without COLUMNS, keep
+/// every cell whole on one line.
+#[test]
+fn tables_fit_the_terminal() {
+    let wd = Workdir::new();
+    let at = |columns: &str, args: &[&str]| {
+        let out = wd
+            .command(args)
+            .env("COLUMNS", columns)
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let list = ["--memory", "queries"];
+    let deployments = ["--memory", "run", "kenya-deployments", "--format", "table"];
+    for (columns, width) in [("80", 80), ("200", 200)] {
+        for args in [&list[..], &deployments[..]] {
+            let text = at(columns, args);
+            let widest = text
+                .lines()
+                .map(unicode_width::UnicodeWidthStr::width)
+                .max()
+                .unwrap();
+            assert!(
+                widest <= width,
+                "{args:?} at {columns}: {widest} columns\n{text}"
+            );
+        }
+    }
+    insta::assert_snapshot!("queries_at_80", at("80", &list));
+    insta::assert_snapshot!("deployments_at_80", at("80", &deployments));
+    insta::assert_snapshot!("deployments_at_200", at("200", &deployments));
+    // --wide, and no COLUMNS when piped: cells whole, one line a row.
+    let whole = wd.run(&deployments).ok().stdout;
+    let mut wide = deployments.to_vec();
+    wide.push("--wide");
+    assert_eq!(at("80", &wide), whole);
+    assert_eq!(whole.lines().count(), 2 + 3 + 1, "{whole}");
+}

@@ -799,7 +799,7 @@ fn write_table(
         ])
     });
     let mut out = ctx.printer.stdout();
-    output::write_solutions(&mut out, format, &variables, rows)?;
+    output::write_solutions(&mut out, format, &variables, rows, &ctx.printer)?;
     out.flush()?;
     Ok(())
 }

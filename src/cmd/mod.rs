@@ -70,9 +70,7 @@ impl Context {
         };
         Ok(Self {
             backend,
-            printer: Printer {
-                quiet: global.quiet,
-            },
+            printer: Printer::new(global.quiet, global.wide),
             queries: global.queries.clone(),
             local: global.local,
             timeout: global.timeout,

@@ -92,7 +92,7 @@ fn list(out: &mut impl Write, ctx: &Context, all: &[SavedQuery]) -> Result<()> {
         ])
     });
     let header = ["name", "summary", "parameters", "tags", "runs on"].map(Variable::new_unchecked);
-    output::write_solutions(out, ResultFormat::Table, &header, rows)
+    output::write_solutions(out, ResultFormat::Table, &header, rows, &ctx.printer)
 }
 
 fn show(out: &mut impl Write, q: &SavedQuery, runs_on: &str) -> Result<()> {

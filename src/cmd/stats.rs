@@ -71,6 +71,7 @@ fn count(term: &Option<Term>) -> u64 {
 /// A two-column table: a term and its count.
 fn write_counts(
     out: &mut impl Write,
+    printer: &mss_kg::output::Printer,
     header: [&str; 2],
     rows: impl Iterator<Item = (Term, u64)>,
 ) -> Result<()> {
@@ -80,6 +81,7 @@ fn write_counts(
         ResultFormat::Table,
         &header.map(Variable::new_unchecked),
         rows,
+        printer,
     )
 }
 
@@ -94,10 +96,11 @@ pub fn run(ctx: &Context, args: StatsArgs) -> Result<()> {
                 .graphs
                 .iter()
                 .map(|(g, n)| (g.clone().unwrap_or_else(|| default.clone()), *n));
-            write_counts(&mut out, ["graph", "triples"], graphs)?;
+            write_counts(&mut out, &ctx.printer, ["graph", "triples"], graphs)?;
             writeln!(out)?;
             write_counts(
                 &mut out,
+                &ctx.printer,
                 ["class", "instances"],
                 stats.classes.iter().cloned(),
             )?;
