@@ -158,6 +158,10 @@ pub struct QueryArgs {
     /// Make the default graph the store's default graph only, not the union of all graphs
     #[arg(long)]
     pub no_union: bool,
+    /// Write the results to this file (atomically), in the format its extension names (.csv,
+    /// .tsv, .json, .xml, .ttl, .nt, .jsonld...) unless --format says
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 /// Apply a SPARQL Update to the store, atomically, and say what it changed.
@@ -262,6 +266,10 @@ pub struct RunArgs {
     /// Make the default graph the store's default graph only, not the union of all graphs
     #[arg(long)]
     pub no_union: bool,
+    /// Write the results to this file (atomically), in the format its extension names (.csv,
+    /// .tsv, .json, .xml, .ttl, .nt, .jsonld...) unless --format says
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 /// Tell what the graph knows about an entity, found by name or IRI.
@@ -313,6 +321,10 @@ pub struct ExportArgs {
     /// Every graph in the store, the default graph included
     #[arg(long)]
     pub all: bool,
+    /// Leave out the ontology, alignments and shapes (the graphs under
+    /// https://w3id.org/mss-kg/graph/ontology/): the data only
+    #[arg(long)]
+    pub data_only: bool,
     /// Export the result of this saved CONSTRUCT or DESCRIBE query (`mss-kg queries` lists them)
     #[arg(long, value_name = "NAME", conflicts_with_all = ["graph", "bundled", "all", "sparql", "from"])]
     pub query: Option<String>,

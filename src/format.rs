@@ -34,6 +34,9 @@ pub fn rdf_format(name: &str) -> Option<RdfFormat> {
 pub fn rdf_format_of_path(path: &Path) -> Option<RdfFormat> {
     path.extension()
         .and_then(|e| e.to_str())
+        // Oxigraph takes `.txt` for N-Triples (text/plain, the format's old media type): a
+        // folder of articles would load as RDF, and `-o notes.txt` write N-Triples silently.
+        .filter(|e| !e.eq_ignore_ascii_case("txt"))
         .and_then(RdfFormat::from_extension)
 }
 

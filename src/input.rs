@@ -52,11 +52,11 @@ impl Input {
 /// The format named by `--format`, if given.
 pub fn forced_format(name: Option<&str>) -> Result<Option<RdfFormat>> {
     name.map(|name| {
-        format::rdf_format(name).with_context(|| {
-            format!(
+        format::rdf_format(name).ok_or_else(|| {
+            crate::usage(format!(
                 "unknown RDF format '{name}' (expected one of: {})",
                 format::RDF_NAMES
-            )
+            ))
         })
     })
     .transpose()

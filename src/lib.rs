@@ -22,3 +22,6 @@ pub mod server;
 pub mod sparql;
 pub mod store;
 pub mod update;
+pub mod usage;
+
+pub use usage::usage;

@@ -58,7 +58,11 @@ fn main() -> ExitCode {
             }
             let message = message.replace('\n', " ");
             eprintln!("mss-kg: {message}");
-            ExitCode::FAILURE
+            if mss_kg::usage::is_usage(&error) {
+                ExitCode::from(2)
+            } else {
+                ExitCode::FAILURE
+            }
         }
     }
 }

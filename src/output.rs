@@ -3,13 +3,14 @@
 
 use crate::format::{self, ResultFormat};
 use crate::prefixes;
-use anyhow::{Context, Result, bail};
+use anyhow::Result;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use oxigraph::io::{RdfFormat, RdfSerializer};
 use oxigraph::model::{Term, TermRef, Variable};
 use oxigraph::sparql::QueryResults;
 use oxigraph::sparql::results::QueryResultsSerializer;
 use std::io::{IsTerminal, Write};
+use std::path::Path;
 use unicode_width::UnicodeWidthStr;
 
 /// Where a command writes: results to stdout, messages and progress to stderr.
@@ -68,15 +69,88 @@ impl Printer {
             ProgressDrawTarget::stderr()
         };
         let bar = ProgressBar::with_draw_target(None, target);
+        // The rate as the summary line gives it: the count so far over the time so far.
+        let rate = |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+            let _ = w.write_str(&per_second(state.pos(), state.elapsed().as_secs_f64()));
+        };
         bar.set_style(
             ProgressStyle::with_template(&format!(
-                "{{spinner}} {{human_pos}} {unit} ({{per_sec}}) {{elapsed}} {{msg}}"
+                "{{spinner}} {{human_pos}} {unit} ({{rate}} {unit}/s) {{elapsed}} {{msg}}"
             ))
-            .expect("valid template"),
+            .expect("valid template")
+            .with_key("rate", rate),
         );
         bar.enable_steady_tick(std::time::Duration::from_millis(120));
         bar
     }
+}
+
+/// The format `--format` names, or else the one the extension of `--output` names (checked
+/// before the query runs: either kind of result may come); `None` leaves the choice to the
+/// results (a table on a terminal, TSV when piped, Turtle for graphs).
+pub fn output_format(format: Option<&str>, output: Option<&Path>) -> Result<Option<String>> {
+    let name = match (format, output) {
+        (Some(name), _) => name.to_owned(),
+        (None, Some(path)) => {
+            let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+            if ext.eq_ignore_ascii_case("txt") || ext.is_empty() {
+                return Err(crate::usage(format!(
+                    "cannot tell a format from the extension of '{}' (use .csv, .tsv, .json, .xml, .ttl, .nt, .jsonld..., or --format)",
+                    path.display()
+                )));
+            }
+            ext.to_owned()
+        }
+        (None, None) => return Ok(None),
+    };
+    if format::result_format(&name).is_none() && format::rdf_format(&name).is_none() {
+        return Err(crate::usage(format!(
+            "unknown format '{name}' (expected one of: {} for SELECT/ASK; {} for CONSTRUCT/DESCRIBE)",
+            format::RESULT_NAMES,
+            format::RDF_NAMES
+        )));
+    }
+    Ok(Some(name))
+}
+
+/// Writes query results to stdout, or atomically to `output`: `None` picks a table on a
+/// terminal and TSV when piped for SELECT/ASK, and Turtle for CONSTRUCT/DESCRIBE.
+pub fn write_results_to(
+    results: QueryResults<'_>,
+    format: Option<&str>,
+    printer: &Printer,
+    output: Option<&Path>,
+) -> Result<()> {
+    let format = output_format(format, output)?;
+    match output {
+        None => write_results(results, format.as_deref(), printer),
+        Some(_) => crate::files::write_atomically(output, |out| {
+            // A file is no terminal: its rows are TSV unless the extension said otherwise.
+            let file_printer = Printer {
+                quiet: printer.quiet,
+                table_width: None,
+            };
+            let mut out = EndsLines::new(out);
+            write_results_into(results, format.as_deref(), &file_printer, &mut out, false)?;
+            out.end_line()?;
+            Ok(())
+        }),
+    }
+}
+
+/// `count` over `seconds`, a whole number with thousands separators (`3,188`), as progress lines
+/// and summaries both say it.
+pub fn per_second(count: u64, seconds: f64) -> String {
+    let rate = (count as f64 / seconds.max(1e-9)).round() as u64;
+    let digits = rate.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// How to write query results: `None` picks a table on a terminal and TSV when piped for
@@ -86,10 +160,29 @@ pub fn write_results(
     format: Option<&str>,
     printer: &Printer,
 ) -> Result<()> {
-    let mut out = printer.stdout();
+    let mut out = EndsLines::new(printer.stdout());
+    write_results_into(
+        results,
+        format,
+        printer,
+        &mut out,
+        printer.stdout_is_terminal(),
+    )?;
+    out.end_line()?;
+    out.flush()?;
+    Ok(())
+}
+
+fn write_results_into(
+    results: QueryResults<'_>,
+    format: Option<&str>,
+    printer: &Printer,
+    out: &mut dyn Write,
+    terminal: bool,
+) -> Result<()> {
     match results {
         QueryResults::Solutions(solutions) => {
-            let format = solution_format(format, printer)?;
+            let format = solution_format(format, terminal)?;
             let variables = solutions.variables().to_vec();
             let rows = solutions.map(|s| {
                 s.map(|s| {
@@ -100,35 +193,69 @@ pub fn write_results(
                 })
                 .map_err(anyhow::Error::from)
             });
-            write_solutions(&mut out, format, &variables, rows, printer)?;
+            write_solutions(&mut &mut *out, format, &variables, rows, printer)?;
         }
-        QueryResults::Boolean(value) => match solution_format(format, printer)? {
+        QueryResults::Boolean(value) => match solution_format(format, terminal)? {
             ResultFormat::Table => writeln!(out, "{value}")?,
             ResultFormat::Sparql(f) => {
                 QueryResultsSerializer::from_format(f)
-                    .serialize_boolean_to_writer(&mut out, value)?;
+                    .serialize_boolean_to_writer(&mut *out, value)?;
             }
         },
         QueryResults::Graph(triples) => {
             let format = match format {
                 None => RdfFormat::Turtle,
-                Some(name) => format::rdf_format(name).with_context(|| {
-                    format!(
+                Some(name) => format::rdf_format(name).ok_or_else(|| {
+                    crate::usage(format!(
                         "unknown RDF format '{name}' for CONSTRUCT/DESCRIBE results (expected one of: {})",
                         format::RDF_NAMES
-                    )
+                    ))
                 })?,
             };
             write_graph(
                 crate::sparql::distinct_triples(triples)
                     .map(|t| t.map(|t| t.in_graph(oxigraph::model::GraphName::DefaultGraph))),
                 format,
-                &mut out,
+                out,
             )?;
         }
     }
-    out.flush()?;
     Ok(())
+}
+
+/// A writer that remembers the last byte written, so that output can end with a newline
+/// (SPARQL JSON and XML, an ASK answer, RDF/XML and JSON-LD documents end without one).
+pub struct EndsLines<W: Write> {
+    inner: W,
+    last: Option<u8>,
+}
+
+impl<W: Write> EndsLines<W> {
+    pub fn new(inner: W) -> Self {
+        Self { inner, last: None }
+    }
+
+    /// Writes a newline unless the output is empty or already ends with one.
+    pub fn end_line(&mut self) -> std::io::Result<()> {
+        match self.last {
+            Some(b'\n') | None => Ok(()),
+            Some(_) => self.write_all(b"\n"),
+        }
+    }
+}
+
+impl<W: Write> Write for EndsLines<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        if n > 0 {
+            self.last = Some(buf[n - 1]);
+        }
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
 }
 
 /// Writes quads as RDF: N-Triples and N-Quads streamed as they come; Turtle and TriG through the
@@ -186,18 +313,18 @@ pub fn rdf_serializer(format: RdfFormat) -> RdfSerializer {
 }
 
 /// The result format `--format` names, or a table on a terminal and TSV when piped.
-pub fn solution_format(format: Option<&str>, printer: &Printer) -> Result<ResultFormat> {
+pub fn solution_format(format: Option<&str>, terminal: bool) -> Result<ResultFormat> {
     match format {
-        None if printer.stdout_is_terminal() => Ok(ResultFormat::Table),
+        None if terminal => Ok(ResultFormat::Table),
         None => Ok(ResultFormat::Sparql(
             oxigraph::sparql::results::QueryResultsFormat::Tsv,
         )),
         Some(name) => match format::result_format(name) {
             Some(f) => Ok(f),
-            None => bail!(
+            None => Err(crate::usage(format!(
                 "unknown result format '{name}' for SELECT/ASK results (expected one of: {})",
                 format::RESULT_NAMES
-            ),
+            ))),
         },
     }
 }
@@ -396,5 +523,30 @@ pub fn display_term(term: &Term) -> String {
         }
         #[allow(unreachable_patterns)]
         other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rates_have_thousands_separators() {
+        assert_eq!(per_second(3_188, 1.0), "3,188");
+        assert_eq!(per_second(250, 1.0), "250");
+        assert_eq!(per_second(1_234_567, 0.5), "2,469,134");
+        assert_eq!(per_second(0, 0.0), "0");
+    }
+
+    #[test]
+    fn output_ends_with_one_newline() {
+        let mut out = EndsLines::new(Vec::new());
+        out.write_all(b"{\"boolean\":true}").unwrap();
+        out.end_line().unwrap();
+        out.end_line().unwrap();
+        assert_eq!(out.inner, b"{\"boolean\":true}\n");
+        let mut empty = EndsLines::new(Vec::new());
+        empty.end_line().unwrap();
+        assert!(empty.inner.is_empty());
     }
 }

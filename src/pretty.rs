@@ -29,8 +29,8 @@ use hashbrown::{DefaultHashBuilder, HashTable, hash_table::Entry};
 use indicatif::ProgressBar;
 use oxigraph::io::{RdfFormat, RdfSerializer};
 use oxigraph::model::{
-    BlankNode, GraphName, GraphNameRef, NamedNodeRef, NamedOrBlankNodeRef, Quad, QuadRef, Term,
-    TermRef, vocab::rdf, vocab::xsd,
+    BlankNode, GraphName, GraphNameRef, NamedNode, NamedNodeRef, NamedOrBlankNodeRef, Quad,
+    QuadRef, Term, TermRef, vocab::rdf, vocab::xsd,
 };
 use oxrdf::dataset::{CanonicalizationAlgorithm, CanonicalizationHashAlgorithm};
 use std::collections::{HashMap, HashSet};
@@ -63,6 +63,9 @@ pub struct Doc {
     hasher: DefaultHashBuilder,
     quads: Vec<[u32; 4]>,
     merge: bool,
+    /// When merging: the one named graph every quad came from, if they all came from one (its
+    /// node then comes first, as in TriG); `Err(())` once a second one was seen.
+    sole_graph: Option<Result<NamedNode, ()>>,
 }
 
 impl Doc {
@@ -79,6 +82,14 @@ impl Doc {
         let s = self.intern(quad.subject.into());
         let p = self.intern(quad.predicate.into());
         let o = self.intern(quad.object);
+        if self.merge {
+            match (&self.sole_graph, &quad.graph_name) {
+                (None, GraphName::NamedNode(n)) => self.sole_graph = Some(Ok(n.clone())),
+                (Some(Ok(sole)), GraphName::NamedNode(n)) if sole == n => {}
+                (Some(Err(())), _) => {}
+                _ => self.sole_graph = Some(Err(())),
+            }
+        }
         let g = match quad.graph_name {
             _ if self.merge => DEFAULT_GRAPH,
             GraphName::DefaultGraph => DEFAULT_GRAPH,
@@ -132,6 +143,7 @@ impl Doc {
             mut terms,
             mut quads,
             index,
+            sole_graph,
             ..
         } = self;
         drop(index);
@@ -178,12 +190,18 @@ impl Doc {
         // Sorted by graph, subject, predicate, object.
         quads.sort_unstable_by_key(|q| [q[3], q[0], q[1], q[2]]);
         quads.dedup();
+        let merged_node = match sole_graph {
+            Some(Ok(graph)) => Some(iri_position(&terms, first_literal, graph.as_str()))
+                .filter(|&id| id != u32::MAX),
+            _ => None,
+        };
         Sorted {
             terms,
             quads,
             first_literal,
             first_blank,
             first_predicates,
+            merged_node,
         }
     }
 
@@ -456,6 +474,8 @@ struct Sorted {
     first_literal: u32,
     first_blank: u32,
     first_predicates: [u32; FIRST_PREDICATES.len()],
+    /// The node of the one graph merged into the default graph, if it is a term of the document.
+    merged_node: Option<u32>,
 }
 
 // The quads are stored with the graph last but sorted graph-first; these name the positions.
@@ -521,13 +541,27 @@ pub fn write(
             Writer::new(&sorted, prefixes).write(out, progress)?
         }
         _ => {
-            let mut serializer = RdfSerializer::from_format(format);
-            for (name, ns) in used_prefixes(&sorted, prefixes) {
-                serializer = serializer
-                    .with_prefix(name, ns)
-                    .with_context(|| format!("invalid prefix {name}: <{ns}>"))?;
-            }
-            let mut serializer = serializer.for_writer(out);
+            let used = used_prefixes(&sorted, prefixes);
+            let invalid = |name: &str, ns: &str| format!("invalid prefix {name}: <{ns}>");
+            // JSON-LD through oxjsonld itself: oxrdfio's serializer drops its prefixes, and a
+            // document should say in its `@context` what its prefixes are.
+            let mut serializer = if matches!(format, RdfFormat::JsonLd { .. }) {
+                let mut json = oxjsonld::JsonLdSerializer::new();
+                for (name, ns) in used {
+                    json = json
+                        .with_prefix(name, ns)
+                        .with_context(|| invalid(name, ns))?;
+                }
+                QuadSink::JsonLd(json.for_writer(out))
+            } else {
+                let mut serializer = RdfSerializer::from_format(format);
+                for (name, ns) in used {
+                    serializer = serializer
+                        .with_prefix(name, ns)
+                        .with_context(|| invalid(name, ns))?;
+                }
+                QuadSink::Rdf(serializer.for_writer(out))
+            };
             // `b0`, `b1`... in canonical order.
             let relabel = |id: u32| {
                 sorted
@@ -559,6 +593,28 @@ pub fn write(
     }
     progress.set_position(total);
     Ok(total)
+}
+
+/// Where sorted quads go in formats other than Turtle and TriG.
+enum QuadSink<'w> {
+    Rdf(oxigraph::io::WriterQuadSerializer<&'w mut dyn Write>),
+    JsonLd(oxjsonld::WriterJsonLdSerializer<&'w mut dyn Write>),
+}
+
+impl QuadSink<'_> {
+    fn serialize_quad(&mut self, quad: QuadRef<'_>) -> std::io::Result<()> {
+        match self {
+            QuadSink::Rdf(s) => s.serialize_quad(quad),
+            QuadSink::JsonLd(s) => s.serialize_quad(quad),
+        }
+    }
+
+    fn finish(self) -> std::io::Result<()> {
+        match self {
+            QuadSink::Rdf(s) => s.finish().map(drop),
+            QuadSink::JsonLd(s) => s.finish().map(drop),
+        }
+    }
 }
 
 /// The `(name, namespace)` pairs of `prefixes` that some IRI of `sorted` is written with.
@@ -698,7 +754,7 @@ impl<'a> Writer<'a> {
                 self.term(graph - 1, &mut text);
                 text.push_str(" {\n");
             }
-            let graph_node = graph.checked_sub(1);
+            let graph_node = graph.checked_sub(1).or(self.doc.merged_node);
             let mut subjects: Vec<(u8, u32)> = plan
                 .subjects()
                 .filter(|s| !plan.inline.contains(s))

@@ -793,10 +793,13 @@ impl SavedQuery {
         let mut values: BTreeMap<&str, &str> = BTreeMap::new();
         for (key, value) in given {
             if !self.params.iter().any(|p| &p.name == key) {
-                bail!("unknown parameter '{key}' ({})", expected());
+                return Err(crate::usage(format!(
+                    "unknown parameter '{key}' ({})",
+                    expected()
+                )));
             }
             if values.insert(key, value).is_some() {
-                bail!("parameter '{key}' is given twice");
+                return Err(crate::usage(format!("parameter '{key}' is given twice")));
             }
         }
         let mut out = Vec::new();
@@ -813,11 +816,11 @@ impl SavedQuery {
                     out.push((param.variable.clone(), term));
                 }
                 None if param.required => {
-                    bail!(
+                    return Err(crate::usage(format!(
                         "missing required parameter '{}' ({})",
                         param.name,
                         expected()
-                    )
+                    )));
                 }
                 None => {} // an optional parameter not given stays unbound
             }

@@ -72,7 +72,7 @@ fn ambiguous_and_unknown_names() {
     );
     let run = wd
         .run(&["--memory", "describe", "otunge", "--format", "yaml"])
-        .fails();
+        .misused();
     assert!(
         run.stderr.contains("unknown format 'yaml' for describe"),
         "{run:?}"

@@ -550,7 +550,16 @@ fn export_to_a_file_reports_and_quiet_silences() {
         .run(&["--memory", "-q", "export", "--all", "-o", "all.trig"])
         .ok();
     assert_eq!(run.stderr, "");
-    wd.run(&["--memory", "export", "--format", "bogus"]).fails();
+    wd.run(&["--memory", "export", "--format", "bogus"])
+        .misused();
+    // Issue #23: an extension that names no RDF format is an error, not N-Triples in disguise.
+    let run = wd.run(&["--memory", "export", "-o", "notes.txt"]).misused();
+    assert!(
+        run.stderr
+            .contains("cannot tell an RDF format from the extension of 'notes.txt'"),
+        "{run:?}"
+    );
+    assert!(!wd.path("notes.txt").exists());
 }
 
 /// Issue #16: `--canonical` writes canonical N-Quads and `--hash` its SHA-256: the same graph
@@ -597,4 +606,37 @@ fn canonical_nquads_and_their_hash() {
             .ok()
             .stdout
     );
+}
+
+/// Issue #23: one source graph's Turtle starts with the article's own entry, as its TriG does;
+/// `--data-only` leaves the ontology, alignments and shapes out; the count says quads when the
+/// format holds graphs.
+#[test]
+fn one_graph_starts_with_its_article_and_data_only_leaves_the_schema_out() {
+    let wd = Workdir::new();
+    let turtle = wd
+        .run(&["--memory", "export", "--graph", "src:004_dab5f6f63f8bcf4a"])
+        .ok()
+        .stdout;
+    let first = turtle
+        .lines()
+        .find(|l| !l.is_empty() && !l.starts_with("@prefix"))
+        .unwrap();
+    assert_eq!(
+        first, "src:004_dab5f6f63f8bcf4a a mss:Article ;",
+        "{turtle}"
+    );
+
+    let run = wd
+        .run(&["--memory", "export", "--data-only", "-o", "data.trig"])
+        .ok();
+    assert!(run.stderr.contains(" quads to data.trig"), "{run:?}");
+    let data = std::fs::read_to_string(wd.path("data.trig")).unwrap();
+    assert!(!data.contains("graph/ontology/"), "no schema graph");
+    assert!(
+        data.contains("src:004_dab5f6f63f8bcf4a {"),
+        "the sources stay"
+    );
+    let run = wd.run(&["--memory", "export", "-o", "all.ttl"]).ok();
+    assert!(run.stderr.contains(" triples to all.ttl"), "{run:?}");
 }

@@ -120,7 +120,9 @@ fn unknown_format_name_and_unknown_extension() {
     let wd = Workdir::new();
     wd.write("people.ttl", include_str!("fixtures/people.ttl"));
     wd.write("data.xyz", "");
-    let run = wd.run(&["load", "people.ttl", "--format", "yaml"]).fails();
+    let run = wd
+        .run(&["load", "people.ttl", "--format", "yaml"])
+        .misused();
     assert!(run.stderr.contains("unknown RDF format 'yaml'"), "{run:?}");
     let run = wd.run(&["load", "data.xyz"]).fails();
     assert!(

@@ -77,7 +77,7 @@ fn ask_and_construct() {
             "json",
         ])
         .ok();
-    assert_eq!(ask.stdout, "{\"head\":{},\"boolean\":false}");
+    assert_eq!(ask.stdout, "{\"head\":{},\"boolean\":false}\n");
     let turtle = wd
         .run(&[
             "query",
@@ -167,7 +167,9 @@ fn invalid_sparql_says_where() {
 #[test]
 fn wrong_format_for_the_result_kind() {
     let wd = Workdir::new();
-    let run = wd.run(&["query", COUNTRIES, "--format", "turtle"]).fails();
+    let run = wd
+        .run(&["query", COUNTRIES, "--format", "turtle"])
+        .misused();
     assert!(
         run.stderr
             .contains("unknown result format 'turtle' for SELECT/ASK"),
@@ -180,11 +182,73 @@ fn wrong_format_for_the_result_kind() {
             "--format",
             "csv",
         ])
-        .fails();
+        .misused();
     assert!(
         run.stderr
             .contains("unknown RDF format 'csv' for CONSTRUCT/DESCRIBE"),
         "{run:?}"
+    );
+}
+
+/// Issue #23: `-o FILE` writes the results in the format its extension names, atomically; an
+/// extension that names none is a usage error before the query runs; every machine format ends
+/// with a newline; JSON-LD says its prefixes in an `@context`.
+#[test]
+fn output_files_and_what_they_end_with() {
+    let wd = Workdir::new();
+    wd.run(&["query", COUNTRIES, "-o", "countries.csv"]).ok();
+    let csv = std::fs::read_to_string(wd.path("countries.csv")).unwrap();
+    assert!(
+        csv.starts_with("name\r\n") || csv.starts_with("name\n"),
+        "{csv}"
+    );
+    wd.run(&["query", COUNTRIES, "-o", "countries.json"]).ok();
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(wd.path("countries.json")).unwrap()).unwrap();
+    assert_eq!(json["results"]["bindings"].as_array().unwrap().len(), 3);
+    let run = wd
+        .run(&["query", COUNTRIES, "-o", "countries.txt"])
+        .misused();
+    assert!(
+        run.stderr
+            .contains("cannot tell a format from the extension"),
+        "{run:?}"
+    );
+    assert!(!wd.path("countries.txt").exists());
+    let run = wd.run(&["query", COUNTRIES, "--format", "md"]).misused();
+    assert!(run.stderr.contains("unknown format 'md'"), "{run:?}");
+
+    for format in ["json", "xml", "tsv", "csv"] {
+        for query in [COUNTRIES, "ASK { ?s ?p ?o }"] {
+            let out = wd.run(&["query", query, "--format", format]).ok().stdout;
+            assert!(
+                out.ends_with('\n') && !out.ends_with("\n\n"),
+                "{format} {query}: {out:?}"
+            );
+        }
+    }
+    let construct = "CONSTRUCT { ?c rdfs:label ?l } WHERE { ?c a schema:Country ; rdfs:label ?l }";
+    for format in ["turtle", "ntriples", "rdfxml", "jsonld"] {
+        let out = wd
+            .run(&["query", construct, "--format", format])
+            .ok()
+            .stdout;
+        assert!(out.ends_with('\n'), "{format}: {out:?}");
+    }
+    let jsonld = wd
+        .run(&["query", construct, "--format", "jsonld"])
+        .ok()
+        .stdout;
+    let doc: serde_json::Value = serde_json::from_str(&jsonld).unwrap();
+    assert_eq!(
+        doc["@context"]["rdfs"], "http://www.w3.org/2000/01/rdf-schema#",
+        "{jsonld}"
+    );
+    wd.run(&["query", construct, "-o", "labels.ttl"]).ok();
+    assert!(
+        std::fs::read_to_string(wd.path("labels.ttl"))
+            .unwrap()
+            .contains("@prefix rdfs:")
     );
 }
 

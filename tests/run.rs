@@ -148,9 +148,15 @@ fn parameter_errors_list_the_expected_parameters() {
         all.extend(args);
         wd.run(&all).fails().stderr
     };
-    let err = grlc(&["typed"]);
+    // Parameters a query does not have, or lacks, or gets twice: usage errors (exit 2).
+    let misused = |args: &[&str]| {
+        let mut all = vec!["--memory", "--queries", GRLC, "run"];
+        all.extend(args);
+        wd.run(&all).misused().stderr
+    };
+    let err = misused(&["typed"]);
     assert!(err.contains("missing required parameter 'day' (parameters of 'typed': day (xsd:date, required); min (xsd:integer, optional))"), "{err}");
-    let err = grlc(&["typed", "-p", "day=2025-02-06", "-p", "colour=red"]);
+    let err = misused(&["typed", "-p", "day=2025-02-06", "-p", "colour=red"]);
     assert!(
         err.contains("unknown parameter 'colour' (parameters of 'typed'"),
         "{err}"
@@ -162,7 +168,7 @@ fn parameter_errors_list_the_expected_parameters() {
     );
     let err = grlc(&["typed", "-p", "day=2025-02-06", "-p", "min=many"]);
     assert!(err.contains("'many' is not a valid xsd:integer"), "{err}");
-    let err = grlc(&["typed", "-p", "day=2025-02-06", "-p", "day=2025-02-07"]);
+    let err = misused(&["typed", "-p", "day=2025-02-06", "-p", "day=2025-02-07"]);
     assert!(err.contains("parameter 'day' is given twice"), "{err}");
     let err = grlc(&["countries-with-code", "-p", "country=mssr:chile"]);
     assert!(

@@ -45,6 +45,6 @@ fn counts_graphs_and_classes() {
 #[test]
 fn unknown_stats_format() {
     let wd = Workdir::new();
-    let run = wd.run(&["stats", "--format", "csv"]).fails();
+    let run = wd.run(&["stats", "--format", "csv"]).misused();
     assert!(run.stderr.contains("unknown stats format 'csv'"), "{run:?}");
 }

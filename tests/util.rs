@@ -31,6 +31,23 @@ impl Run {
         self
     }
 
+    /// Panics unless the run was refused as misused (exit code 2: an unknown format, parameter
+    /// or option) with a one-line message on stderr.
+    #[track_caller]
+    pub fn misused(self) -> Self {
+        assert_eq!(self.code, 2, "expected a usage error, got {self:#?}");
+        assert!(
+            self.stderr.starts_with("mss-kg: ") || self.stderr.starts_with("error: "),
+            "message not prefixed: {self:#?}"
+        );
+        assert_eq!(
+            self.stderr.trim_end().lines().count(),
+            1,
+            "message not one line: {self:#?}"
+        );
+        self
+    }
+
     /// Panics unless the run failed with exit code 1 and a one-line message on stderr.
     #[track_caller]
     pub fn fails(self) -> Self {

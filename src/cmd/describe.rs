@@ -2,7 +2,7 @@
 
 use super::Context;
 use crate::cli::DescribeArgs;
-use anyhow::{Context as _, Result, bail};
+use anyhow::{Result, bail};
 use mss_kg::describe::{self, Card, Lookup, Values};
 use mss_kg::format;
 use mss_kg::output;
@@ -15,11 +15,11 @@ use std::io::Write;
 pub fn run(ctx: &Context, args: DescribeArgs) -> Result<()> {
     let rdf = match args.format.as_deref() {
         None | Some("card" | "text") => None,
-        Some(name) => Some(format::rdf_format(name).with_context(|| {
-            format!(
+        Some(name) => Some(format::rdf_format(name).ok_or_else(|| {
+            mss_kg::usage(format!(
                 "unknown format '{name}' for describe (expected card or one of: {})",
                 format::RDF_NAMES
-            )
+            ))
         })?),
     };
     let store = ctx.backend.open(Access::Read)?;

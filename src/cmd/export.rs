@@ -15,8 +15,8 @@ use mss_kg::{format, queries, sparql};
 use oxigraph::io::{RdfFormat, RdfSerializer};
 use oxigraph::model::{GraphName, NamedNode, Quad};
 use oxigraph::sparql::QueryResults;
-use std::io::{BufWriter, IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::io::IsTerminal;
+use std::path::Path;
 use std::time::Instant;
 
 /// A quad source: quads one by one, each fallible.
@@ -82,7 +82,12 @@ pub fn run(ctx: &Context, args: ExportArgs) -> Result<()> {
     bar.finish_and_clear();
     if let Some(path) = &output {
         ctx.printer.note(format!(
-            "exported {written} triples to {} in {:.2}s",
+            "exported {written} {} to {} in {:.2}s",
+            if format.supports_datasets() || args.canonical {
+                "quads"
+            } else {
+                "triples"
+            },
             path.display(),
             start.elapsed().as_secs_f64()
         ));
@@ -95,10 +100,15 @@ fn output_format(args: &ExportArgs, output: Option<&Path>, dataset: bool) -> Res
     if let Some(format) = load::forced_format(args.format.as_deref())? {
         return Ok(format);
     }
-    if let Some(path) = output
-        && let Some(format) = format::rdf_format_of_path(path)
-    {
-        return Ok(format);
+    if let Some(path) = output {
+        // An output file's extension says its format; one that names none is an error, not a
+        // silent default.
+        return format::rdf_format_of_path(path).ok_or_else(|| {
+            mss_kg::usage(format!(
+                "cannot tell an RDF format from the extension of '{}' (use .ttl, .trig, .nt, .nq, .rdf or .jsonld, or --format)",
+                path.display()
+            ))
+        });
     }
     let from_format = args.from_format.as_deref().and_then(format::rdf_format);
     let from_dataset = args.from.iter().any(|p| {
@@ -164,6 +174,18 @@ fn store_quads<'a>(ctx: &Context, args: &ExportArgs, store: &'a Backend) -> Resu
     } else {
         None
     };
+    // --data-only: the instance data, without the ontology, alignments and shapes.
+    let graphs = match (graphs, args.data_only) {
+        (graphs, false) => graphs,
+        (None, true) => Some(store.graphs()?),
+        (some, true) => some,
+    }
+    .map(|graphs| {
+        graphs
+            .into_iter()
+            .filter(|g| !args.data_only || !is_ontology(g))
+            .collect::<Vec<_>>()
+    });
     Ok(match graphs {
         None => store.quads(None, None, None, None)?,
         Some(graphs) => Box::new(graphs.into_iter().flat_map(move |g| {
@@ -173,6 +195,11 @@ fn store_quads<'a>(ctx: &Context, args: &ExportArgs, store: &'a Backend) -> Resu
             }
         })),
     })
+}
+
+/// Whether `graph` holds the schema (ontology, alignments, shapes) rather than data.
+fn is_ontology(graph: &GraphName) -> bool {
+    matches!(graph, GraphName::NamedNode(n) if n.as_str().starts_with(&format!("{}ontology/", mss_kg::prefixes::GRAPH)))
 }
 
 /// The graph `--graph` names: `default`, or an IRI (full, `<...>` or prefixed) the store holds.
@@ -261,7 +288,7 @@ fn write_with(
 ) -> Result<u64> {
     let merge = !format.supports_datasets();
     match format {
-        RdfFormat::NTriples | RdfFormat::NQuads => atomically(output, |out| {
+        RdfFormat::NTriples | RdfFormat::NQuads => mss_kg::files::write_atomically(output, |out| {
             let mut serializer = RdfSerializer::from_format(format).for_writer(out);
             let mut count = 0u64;
             for quad in quads {
@@ -290,7 +317,7 @@ fn write_with(
             }
             bar.set_position(0);
             let prefixes = prefixes();
-            atomically(output, |out| {
+            mss_kg::files::write_atomically(output, |out| {
                 pretty::write(doc, format, &prefixes, out, bar)
             })
         }
@@ -304,7 +331,7 @@ fn write_with(
 fn write_canonical(quads: Quads<'_>, hash: bool, output: Option<&Path>) -> Result<u64> {
     let text = mss_kg::canonical::nquads(quads)?;
     let count = text.lines().count() as u64;
-    atomically(output, |out| {
+    mss_kg::files::write_atomically(output, |out| {
         if hash {
             writeln!(out, "{}", mss_kg::canonical::sha256(text.as_bytes()))?;
         } else {
@@ -312,51 +339,4 @@ fn write_canonical(quads: Quads<'_>, hash: bool, output: Option<&Path>) -> Resul
         }
         Ok(count)
     })
-}
-
-fn atomically(
-    path: Option<&Path>,
-    write: impl FnOnce(&mut dyn Write) -> Result<u64>,
-) -> Result<u64> {
-    let Some(path) = path else {
-        let mut out = BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-        let count = write(&mut out)?;
-        out.flush()?;
-        return Ok(count);
-    };
-    let dir = match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let temp = tempfile::Builder::new()
-        .prefix(".mss-kg-export-")
-        .tempfile_in(&dir)
-        .with_context(|| format!("cannot write in '{}'", dir.display()))?;
-    let mut out = BufWriter::with_capacity(1 << 16, temp);
-    let count = write(&mut out)?;
-    let temp = out
-        .into_inner()
-        .map_err(|e| e.into_error())
-        .with_context(|| format!("cannot write '{}'", path.display()))?;
-    temp.as_file()
-        .sync_all()
-        .with_context(|| format!("cannot write '{}'", path.display()))?;
-    set_permissions(temp.path(), path);
-    temp.persist(path)
-        .map_err(|e| e.error)
-        .with_context(|| format!("cannot write '{}'", path.display()))?;
-    Ok(count)
-}
-
-/// Gives the temporary file the permissions of the file it replaces, or the usual 0644 (it is
-/// created readable by its owner only).
-fn set_permissions(temp: &Path, target: &Path) {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(target).map_or(0o644, |m| m.permissions().mode());
-        let _ = std::fs::set_permissions(temp, std::fs::Permissions::from_mode(mode));
-    }
-    #[cfg(not(unix))]
-    let _ = (temp, target);
 }

@@ -772,7 +772,7 @@ fn write_table(
     index: &Index,
     proposals: &[Proposal],
 ) -> Result<()> {
-    let format = output::solution_format(args.format.as_deref(), &ctx.printer)?;
+    let format = output::solution_format(args.format.as_deref(), ctx.printer.stdout_is_terminal())?;
     let variables: Vec<Variable> = [
         "status",
         "score",

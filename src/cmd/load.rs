@@ -7,6 +7,7 @@ use crate::cli::LoadArgs;
 use anyhow::{Context as _, Result, anyhow, bail};
 use mss_kg::backend::{Backend, Load, Replace, Target};
 use mss_kg::input;
+use mss_kg::output;
 use mss_kg::store::Access;
 use oxigraph::model::NamedNode;
 use std::time::Instant;
@@ -91,8 +92,8 @@ pub fn run(ctx: &Context, args: LoadArgs) -> Result<()> {
         Backend::Embedded(_) => String::new(),
     };
     ctx.printer.note(format!(
-        "loaded {total} triples from {what}{into} in {seconds:.2}s ({:.0} triples/s)",
-        total as f64 / seconds.max(1e-9)
+        "loaded {total} triples from {what}{into} in {seconds:.2}s ({} triples/s)",
+        output::per_second(total, seconds)
     ));
     Ok(())
 }

@@ -2,7 +2,7 @@
 
 use super::Context;
 use crate::cli::{QueriesAction, QueriesArgs};
-use anyhow::{Result, bail};
+use anyhow::Result;
 use mss_kg::format::ResultFormat;
 use mss_kg::output;
 use mss_kg::queries::{self, Origin, SavedQuery};
@@ -41,7 +41,11 @@ pub fn run(ctx: &Context, args: QueriesArgs) -> Result<()> {
                     )?;
                     writeln!(out)?;
                 }
-                other => bail!("unknown format '{other}' for `queries` (expected table or json)"),
+                other => {
+                    return Err(mss_kg::usage(format!(
+                        "unknown format '{other}' for `queries` (expected table or json)"
+                    )));
+                }
             }
         }
     }

@@ -10,6 +10,8 @@ use mss_kg::sparql::Dataset;
 use mss_kg::store::Access;
 
 pub fn run(ctx: &Context, args: RunArgs) -> Result<()> {
+    // A format nothing can be written in is told before the query runs.
+    output::output_format(args.format.as_deref(), args.output.as_deref())?;
     let saved = queries::find(ctx.queries.as_deref(), &args.name)?;
     super::queries::warn_header(ctx, &saved);
     let backend = ctx.backend_for(&saved)?.open(Access::Read)?;
@@ -29,6 +31,11 @@ pub fn run(ctx: &Context, args: RunArgs) -> Result<()> {
         .query(query, Dataset::union_if(!args.no_union), deadline.as_ref())
         .with_context(|| format!("saved query '{}' failed", saved.name))?;
     // Results stream: an error found on the way (a SERVICE endpoint down, say) surfaces here.
-    output::write_results(results, args.format.as_deref(), &ctx.printer)
-        .with_context(|| format!("saved query '{}' failed", saved.name))
+    output::write_results_to(
+        results,
+        args.format.as_deref(),
+        &ctx.printer,
+        args.output.as_deref(),
+    )
+    .with_context(|| format!("saved query '{}' failed", saved.name))
 }

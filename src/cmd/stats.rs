@@ -2,7 +2,7 @@
 
 use super::Context;
 use crate::cli::StatsArgs;
-use anyhow::{Result, bail};
+use anyhow::Result;
 use mss_kg::backend::Backend;
 use mss_kg::format::ResultFormat;
 use mss_kg::output::{self, display_term};
@@ -119,7 +119,11 @@ pub fn run(ctx: &Context, args: StatsArgs) -> Result<()> {
             serde_json::to_writer_pretty(&mut out, &json)?;
             writeln!(out)?;
         }
-        other => bail!("unknown stats format '{other}' (expected table or json)"),
+        other => {
+            return Err(mss_kg::usage(format!(
+                "unknown stats format '{other}' (expected table or json)"
+            )));
+        }
     }
     out.flush()?;
     Ok(())
