@@ -1,6 +1,7 @@
 //! Every command-line definition of mss-kg; the doc comments are the help text.
 
 use clap::{Args, Parser, Subcommand};
+use clap_complete::engine::ArgValueCompleter;
 use std::path::PathBuf;
 
 /// A knowledge graph of the Kenya-led Multinational Security Support (MSS) mission in Haiti.
@@ -27,49 +28,90 @@ pub struct Cli {
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
     /// The store folder (created on first use) [default: mss-kg/store in the user's data folder]
-    #[arg(long, global = true, env = "MSS_KG_STORE", value_name = "DIR")]
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Global options",
+        hide_env_values = true,
+        env = "MSS_KG_STORE",
+        value_name = "DIR"
+    )]
     pub store: Option<PathBuf>,
     /// Use a throw-away in-memory store holding the bundled graph (takes precedence over --store)
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = "Global options")]
     pub memory: bool,
     /// Seconds to wait for a store that another mss-kg process holds
-    #[arg(long, global = true, value_name = "SECS", default_value_t = 5.0)]
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Global options",
+        value_name = "SECS",
+        default_value_t = 5.0
+    )]
     pub wait: f64,
     /// Print no progress or summary on stderr (errors are still printed)
-    #[arg(long, short, global = true)]
+    #[arg(long, short, global = true, help_heading = "Global options")]
     pub quiet: bool,
     /// Tables as wide as their cells: by default, on a terminal (or with COLUMNS set), a table
     /// fits the terminal's width and long cells wrap
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = "Global options")]
     pub wide: bool,
     /// A folder of your own saved queries (*.rq), added to the bundled ones; yours win on a name
     /// clash
-    #[arg(long, global = true, env = "MSS_KG_QUERIES", value_name = "DIR")]
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Global options",
+        hide_env_values = true,
+        env = "MSS_KG_QUERIES",
+        value_name = "DIR"
+    )]
     pub queries: Option<PathBuf>,
     /// Work on a remote SPARQL engine (Virtuoso, Fuseki, QLever, GraphDB, `mss-kg serve`, ...)
     /// instead of the store: its SPARQL 1.1 Protocol query URL. Credentials come from
     /// MSS_KG_TOKEN (a bearer token) or MSS_KG_BASIC_AUTH (user:password), never from here
-    #[arg(long, global = true, env = "MSS_KG_ENDPOINT", value_name = "URL")]
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Global options",
+        hide_env_values = true,
+        env = "MSS_KG_ENDPOINT",
+        value_name = "URL"
+    )]
     pub endpoint: Option<String>,
     /// Where the endpoint takes SPARQL Updates, if not at --endpoint
     #[arg(
         long,
         global = true,
+        help_heading = "Global options",
+        hide_env_values = true,
         env = "MSS_KG_UPDATE_ENDPOINT",
         value_name = "URL"
     )]
     pub update_endpoint: Option<String>,
     /// The endpoint's Graph Store Protocol URL (Virtuoso: .../sparql-graph-crud), for faster
     /// loads; without it `load` sends INSERT DATA updates
-    #[arg(long, global = true, env = "MSS_KG_GRAPH_STORE", value_name = "URL")]
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Global options",
+        hide_env_values = true,
+        env = "MSS_KG_GRAPH_STORE",
+        value_name = "URL"
+    )]
     pub graph_store: Option<String>,
     /// Use the store even where --endpoint, MSS_KG_ENDPOINT or a saved query's `#+ endpoint:`
     /// names an endpoint
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = "Global options")]
     pub local: bool,
     /// Give up after this many seconds (0: never): an endpoint's answer [default: 60], a query
     /// `serve` evaluates [default: 60], a query on the store [default: never]
-    #[arg(long, global = true, value_name = "SECS")]
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Global options",
+        value_name = "SECS"
+    )]
     pub timeout: Option<u64>,
 }
 
@@ -116,7 +158,7 @@ pub struct LoadArgs {
     pub bundled: bool,
     /// Format of the input: a name (turtle, trig, ntriples, nquads, rdfxml, jsonld), an extension
     /// or a MIME type [default: from each file's extension]
-    #[arg(long, short)]
+    #[arg(long, short, add = ArgValueCompleter::new(crate::complete::rdf_formats))]
     pub format: Option<String>,
     /// Named graph that receives the triples of the files' default graph
     #[arg(long, short, value_name = "IRI", conflicts_with = "default_graph")]
@@ -153,7 +195,7 @@ pub struct QueryArgs {
     pub input: SparqlInput,
     /// Output format: table, csv, tsv, json, xml for SELECT/ASK; turtle, trig, ntriples, nquads,
     /// rdfxml, jsonld for CONSTRUCT/DESCRIBE (also as extensions or MIME types)
-    #[arg(long, short)]
+    #[arg(long, short, add = ArgValueCompleter::new(crate::complete::result_formats))]
     pub format: Option<String>,
     /// Make the default graph the store's default graph only, not the union of all graphs
     #[arg(long)]
@@ -211,7 +253,7 @@ pub struct SparqlInput {
 #[derive(Debug, Args)]
 pub struct StatsArgs {
     /// Output format: table or json
-    #[arg(long, short, default_value = "table")]
+    #[arg(long, short, add = ArgValueCompleter::new(crate::complete::table_or_json), default_value = "table")]
     pub format: String,
 }
 
@@ -230,7 +272,7 @@ pub struct QueriesArgs {
     #[arg(long)]
     pub tag: Option<String>,
     /// Output format: table, or json for tools
-    #[arg(long, short, default_value = "table")]
+    #[arg(long, short, add = ArgValueCompleter::new(crate::complete::table_or_json), default_value = "table")]
     pub format: String,
 }
 
@@ -241,6 +283,7 @@ pub enum QueriesAction {
     /// Example: mss-kg queries show kenya-deployments
     Show {
         /// The saved query's name
+        #[arg(add = ArgValueCompleter::new(crate::complete::query_names))]
         name: String,
     },
 }
@@ -256,12 +299,16 @@ pub enum QueriesAction {
 #[derive(Debug, Args)]
 pub struct RunArgs {
     /// The saved query's name (`mss-kg queries` lists them)
+    #[arg(add = ArgValueCompleter::new(crate::complete::query_names))]
     pub name: String,
     /// A parameter value, as name=value (repeat for several)
-    #[arg(long = "param", short = 'p', value_name = "NAME=VALUE", value_parser = mss_kg::queries::parse_param)]
+    #[arg(long = "param", short = 'p', value_name = "NAME=VALUE", value_parser = mss_kg::queries::parse_param,
+          add = ArgValueCompleter::new(crate::complete::param_names))]
     pub params: Vec<(String, String)>,
-    /// Output format, as for `query`
-    #[arg(long, short)]
+    /// Output format: table, csv, tsv, json, xml for a SELECT/ASK query; turtle, trig, ntriples,
+    /// nquads, rdfxml, jsonld for CONSTRUCT/DESCRIBE (also as extensions or MIME types) [default:
+    /// a table on a terminal, else TSV; Turtle for graphs]
+    #[arg(long, short, add = ArgValueCompleter::new(crate::complete::result_formats))]
     pub format: Option<String>,
     /// Make the default graph the store's default graph only, not the union of all graphs
     #[arg(long)]
@@ -288,7 +335,7 @@ pub struct DescribeArgs {
     /// A label, alias or IRI
     pub name: String,
     /// Output format: card (default), or an RDF format (turtle, trig, ntriples, nquads, ...)
-    #[arg(long, short)]
+    #[arg(long, short, add = ArgValueCompleter::new(crate::complete::describe_formats))]
     pub format: Option<String>,
 }
 
@@ -326,11 +373,13 @@ pub struct ExportArgs {
     #[arg(long)]
     pub data_only: bool,
     /// Export the result of this saved CONSTRUCT or DESCRIBE query (`mss-kg queries` lists them)
-    #[arg(long, value_name = "NAME", conflicts_with_all = ["graph", "bundled", "all", "sparql", "from"])]
+    #[arg(long, value_name = "NAME", conflicts_with_all = ["graph", "bundled", "all", "sparql", "from"],
+          add = ArgValueCompleter::new(crate::complete::query_names))]
     pub query: Option<String>,
     /// A parameter of the saved query, as name=value (repeat for several)
     #[arg(long = "param", short = 'p', value_name = "NAME=VALUE", requires = "query",
-          value_parser = mss_kg::queries::parse_param)]
+          value_parser = mss_kg::queries::parse_param,
+          add = ArgValueCompleter::new(crate::complete::param_names))]
     pub params: Vec<(String, String)>,
     /// Export the result of this CONSTRUCT or DESCRIBE query
     #[arg(long, value_name = "QUERY", conflicts_with_all = ["graph", "bundled", "all", "from"])]
@@ -346,7 +395,7 @@ pub struct ExportArgs {
     pub base: Option<String>,
     /// Output format: turtle, trig, ntriples, nquads, rdfxml, jsonld (also extensions or MIME
     /// types) [default: from --output's extension, else Turtle, or TriG for several graphs]
-    #[arg(long, short)]
+    #[arg(long, short, add = ArgValueCompleter::new(crate::complete::rdf_formats))]
     pub format: Option<String>,
     /// Write to this file instead of standard output
     #[arg(long, short, value_name = "FILE")]
@@ -436,7 +485,7 @@ pub struct LinkArgs {
     #[arg(long, value_name = "IRI")]
     pub links_graph: Option<String>,
     /// Output format: table, csv, tsv, json or xml [default: table on a terminal, else TSV]
-    #[arg(long, short)]
+    #[arg(long, short, add = ArgValueCompleter::new(crate::complete::table_formats))]
     pub format: Option<String>,
 }
 

@@ -3,12 +3,18 @@
 
 mod cli;
 mod cmd;
+mod complete;
 
 use clap::Parser;
 use cli::Cli;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    // Called back by the shell's completion script (`mss-kg completions SHELL`): answers and exits.
+    clap_complete::CompleteEnv::with_factory(<Cli as clap::CommandFactory>::command)
+        .var(complete::VAR)
+        .bin("mss-kg")
+        .complete();
     let cli = Cli::parse();
     if matches!(cli.command, cli::Command::Serve(_)) {
         // `serve` evaluates each query on the thread of its connection, which oxhttp starts

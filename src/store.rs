@@ -34,6 +34,9 @@ pub struct StoreConfig {
     pub location: Location,
     /// How long to wait for a store another process holds.
     pub wait: Duration,
+    /// Say on stderr when the folder held no store and one was created (a path typed by hand
+    /// that names nothing yet is more often a typo than a wish).
+    pub announce_new: bool,
 }
 
 /// An open store, with the lock that keeps other processes from writing under it.
@@ -83,11 +86,11 @@ pub fn open(config: &StoreConfig, access: Access) -> Result<OpenStore> {
                 _lock: None,
             })
         }
-        Location::Dir(dir) => open_dir(dir, config.wait, access),
+        Location::Dir(dir) => open_dir(dir, config.wait, access, config.announce_new),
     }
 }
 
-fn open_dir(dir: &Path, wait: Duration, access: Access) -> Result<OpenStore> {
+fn open_dir(dir: &Path, wait: Duration, access: Access, announce_new: bool) -> Result<OpenStore> {
     check_is_store(dir)?;
     std::fs::create_dir_all(dir)
         .with_context(|| format!("cannot create store folder '{}'", dir.display()))?;
@@ -106,9 +109,16 @@ fn open_dir(dir: &Path, wait: Duration, access: Access) -> Result<OpenStore> {
         drop(lock);
     }
     let lock = StoreLock::acquire(dir, LockKind::Exclusive, wait)?;
+    let new = !dir.join("CURRENT").exists();
     let store =
         Store::open(dir).with_context(|| format!("cannot open store '{}'", dir.display()))?;
     bundle::sync(&store, Some(dir))?;
+    if new && announce_new {
+        eprintln!(
+            "mss-kg: created a new store at '{}', holding the bundled graph",
+            dir.display()
+        );
+    }
     Ok(OpenStore {
         store,
         path: Some(dir.to_path_buf()),

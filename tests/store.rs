@@ -226,3 +226,71 @@ fn a_folder_that_is_not_a_store_is_refused() {
         .fails();
     assert!(run.stderr.contains("is not a folder"), "{run:?}");
 }
+
+/// Issue #23: a `--store` typed on the command line that names no store yet says that one was
+/// created (a typo would otherwise go unnoticed); the next command, MSS_KG_STORE and -q say
+/// nothing.
+#[test]
+fn a_new_store_at_a_typed_path_is_announced() {
+    let wd = Workdir::new();
+    let path = wd.path("stoer").display().to_string();
+    let run = wd.run(&["--store", &path, "stats"]).ok();
+    assert!(
+        run.stderr.contains(&format!(
+            "created a new store at '{path}', holding the bundled graph"
+        )),
+        "{run:?}"
+    );
+    let run = wd.run(&["--store", &path, "stats"]).ok();
+    assert!(!run.stderr.contains("created"), "{run:?}");
+    let run = wd.run(&["stats"]).ok();
+    assert!(!run.stderr.contains("created"), "MSS_KG_STORE: {run:?}");
+    let quiet = wd.path("quiet").display().to_string();
+    let run = wd.run(&["-q", "--store", &quiet, "stats"]).ok();
+    assert_eq!(run.stderr, "");
+}
+
+/// Issue #23: a write that finds `serve` holding the store names it, with its process id, and
+/// says what to do.
+#[test]
+fn a_write_blocked_by_serve_names_it_and_says_what_to_do() {
+    let wd = Workdir::new();
+    wd.run(&["stats"]).ok();
+    let port = crate::util::free_port().to_string();
+    let mut serve = wd.spawn(&["serve", "--bind", &format!("127.0.0.1:{port}")]);
+    let readers = wd.store().join("mss-kg.readers");
+    let start = Instant::now();
+    while std::fs::read_dir(&readers).map_or(true, |mut d| d.next().is_none()) {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "serve never took the store"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let run = wd
+        .run(&[
+            "--wait",
+            "0.2",
+            "update",
+            "INSERT DATA { <urn:a> <urn:b> <urn:c> }",
+        ])
+        .fails();
+    let pid = serve.id().to_string();
+    assert!(
+        run.stderr
+            .contains("is busy: a reader (`mss-kg serve --bind")
+            && run.stderr.contains(&format!("pid {pid})")),
+        "{run:?}"
+    );
+    assert!(run.stderr.contains("start it with --writable"), "{run:?}");
+    serve.kill().unwrap();
+    serve.wait().unwrap();
+    // Killed, it left its name behind; that names nobody now.
+    wd.run(&[
+        "--wait",
+        "0",
+        "update",
+        "INSERT DATA { <urn:a> <urn:b> <urn:c> }",
+    ])
+    .ok();
+}

@@ -66,6 +66,11 @@ impl Context {
             None => backend::Config::Embedded(StoreConfig {
                 location,
                 wait: Duration::from_secs_f64(global.wait),
+                // A --store typed on this command line (not MSS_KG_STORE, not the default).
+                announce_new: global.store.is_some()
+                    && std::env::var_os("MSS_KG_STORE").map(std::path::PathBuf::from)
+                        != global.store
+                    && !global.quiet,
             }),
         };
         Ok(Self {
