@@ -44,6 +44,8 @@ pub struct SavedQuery {
     /// grlc's `#+ endpoint-method:` (GET or POST), how the query travels to its endpoint.
     pub method: Option<String>,
     pub params: Vec<Param>,
+    /// mss-kg's `#+ if-empty:`: what to do when the query answers no rows (a step it needs first).
+    pub if_empty: Option<String>,
     /// grlc decorators the header gives that mss-kg does not act on (`pagination`, ...).
     pub ignored: Vec<String>,
     /// What was wrong with the header, if it could not be read (the query runs without it).
@@ -430,6 +432,8 @@ const ACTED_ON: &[&str] = &[
     "enumerate",
     "endpoint",
     "endpoint-method",
+    // mss-kg's own: what to tell a user whom the query answers with no rows.
+    "if-empty",
 ];
 
 /// The header's YAML (or JSON, as grlc also reads it), or why it is neither: a message naming
@@ -588,6 +592,7 @@ pub fn parse(name: &str, origin: Origin, text: &str) -> Result<SavedQuery> {
         endpoint: string("endpoint"),
         method: string("endpoint-method"),
         params,
+        if_empty: string("if-empty"),
         ignored,
         warning,
     })

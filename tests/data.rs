@@ -19,7 +19,7 @@ fn saved(wd: &Workdir, name: &str) -> Vec<Row> {
 }
 
 fn sources(row: &Row) -> BTreeSet<&str> {
-    row["sources"].split(", ").collect()
+    row["source_files"].split(", ").collect()
 }
 
 /// A `, `-separated list sorted: SPARQL leaves the order of GROUP_CONCAT open.
@@ -98,7 +98,7 @@ fn cq02_contributing_nations() {
             (
                 r["status"].clone(),
                 r["country"].clone(),
-                sorted(&r["sources"]),
+                sorted(&r["source_files"]),
             )
         })
         .collect();
@@ -335,7 +335,7 @@ fn cq10_social_media_posts() {
                 r["author"].as_str(),
                 r["platform"].as_str(),
                 r["date"].as_str(),
-                r["sources"].as_str(),
+                r["source_files"].as_str(),
             )
         })
         .collect();
@@ -561,4 +561,92 @@ fn shapes_reject_a_deployment_without_source_count_or_date() {
     assert!(report.contains("must name the source"), "{report}");
     assert!(report.contains("deployment-without-source"), "{report}");
     assert!(report.contains("Every deployment has a date"), "{report}");
+}
+
+/// Issue #23: every `sources` cell is a citation people can use (the source's number and its
+/// publication date, or its window), with the file names beside it for machines; statuses say
+/// when (the citation's date) and the personnel the sources count; a tenure without a start says
+/// so; the US support is labelled and leads to the waivers.
+#[test]
+fn citations_statuses_and_tenures_for_people() {
+    let wd = Workdir::new();
+    let citation = |c: &str| {
+        let (number, date) = c.split_once(" (").unwrap();
+        number.len() == 3
+            && number.chars().all(|d| d.is_ascii_digit())
+            && date.ends_with(')')
+            && date
+                .chars()
+                .all(|d| d.is_ascii_digit() || "- to)".contains(d))
+    };
+    for name in [
+        "mss-commander",
+        "contributing-nations",
+        "kenya-deployments",
+        "pledges",
+        "mission-size",
+        "disputed-claims",
+        "person-actions",
+        "us-assistance",
+        "incidents",
+        "social-media-posts",
+        "offices",
+        "humanitarian-figures",
+        "officer-complaints",
+    ] {
+        for row in saved(&wd, name) {
+            for cite in row["sources"].split("; ") {
+                assert!(citation(cite), "{name}: {cite:?} in {row:?}");
+            }
+            let files = row["source_files"].split(", ").count();
+            assert_eq!(files, row["sources"].split("; ").count(), "{name}: {row:?}");
+        }
+    }
+    let nations = saved(&wd, "contributing-nations");
+    let kenya = nations.iter().find(|r| r["country"] == "Kenya").unwrap();
+    assert_eq!(
+        kenya["personnel"],
+        "144 (004); 217 (002); 400 (000); 400 (001)"
+    );
+    let jamaica: Vec<&Row> = nations
+        .iter()
+        .filter(|r| r["country"] == "Jamaica")
+        .collect();
+    assert_eq!(jamaica.len(), 2);
+    assert!(
+        jamaica
+            .iter()
+            .any(|r| r["status"] == "expected" && r["sources"] == "001 (2024-08-28)")
+    );
+    let offices = saved(&wd, "offices");
+    let otunge = offices
+        .iter()
+        .find(|r| r["person"] == "Godfrey Otunge")
+        .unwrap();
+    assert_eq!(otunge["start"], "start not reported");
+    assert_eq!(
+        saved(&wd, "mss-commander")[0]["since"],
+        "start not reported"
+    );
+
+    let card = wd
+        .run(&["--memory", "describe", "united states"])
+        .ok()
+        .stdout;
+    assert!(
+        card.contains("United States: supporting (mssr:contribution-united-states-supporting)"),
+        "{card}"
+    );
+    let support = wd
+        .run(&[
+            "--memory",
+            "describe",
+            "mssr:contribution-united-states-supporting",
+        ])
+        .ok()
+        .stdout;
+    assert!(
+        support.contains("US waivers for $40.7 million"),
+        "{support}"
+    );
 }

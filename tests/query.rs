@@ -492,8 +492,12 @@ fn group_concat_parts_come_sorted() {
     let wd = Workdir::new();
     let rows = wd.select(&["run", "mss-commander"]);
     assert_eq!(
-        rows[0]["sources"],
+        rows[0]["source_files"],
         "000_cc6ac50fb72b8fd8.txt, 001_147c23658d6feea2.txt, 004_dab5f6f63f8bcf4a.txt"
+    );
+    assert_eq!(
+        rows[0]["sources"],
+        "000 (2024-10 to 2025-02-06); 001 (2024-08-28); 004 (2025-02-06)"
     );
     let data = wd.write(
         "c.ttl",

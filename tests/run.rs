@@ -390,3 +390,33 @@ fn tables_fit_the_terminal() {
     assert_eq!(at("80", &wide), whole);
     assert_eq!(whole.lines().count(), 2 + 3 + 1, "{whole}");
 }
+
+/// Issue #23: a saved query that needs a step first says so when it finds no rows (its
+/// `#+ if-empty:`), and says nothing once it has rows.
+#[test]
+fn an_empty_answer_says_what_is_missing() {
+    let wd = Workdir::new();
+    let run = wd.run(&["run", "nation-codes"]).ok();
+    assert!(
+        run.stderr
+            .contains("warning: 'nation-codes' found no rows: no external graph of countries"),
+        "{run:?}"
+    );
+    let countries = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/link/wikidata-countries.ttl"
+    );
+    wd.run(&[
+        "-q",
+        "link",
+        "--with",
+        countries,
+        "--type",
+        "schema:Country",
+        "--apply",
+    ])
+    .ok();
+    let run = wd.run(&["run", "nation-codes"]).ok();
+    assert!(!run.stderr.contains("found no rows"), "{run:?}");
+    assert!(run.stdout.lines().count() > 10, "{run:?}");
+}
