@@ -192,3 +192,31 @@ fn a_closed_pipe_is_not_an_error() {
     assert!(out.status.success(), "{out:?}");
     assert!(out.stderr.is_empty(), "{out:?}");
 }
+
+/// Issue #23: what a newcomer meets, as whole runs (command, exit code, stdout, stderr) in one
+/// snapshot.
+#[test]
+fn a_newcomers_first_runs() {
+    let wd = Workdir::new();
+    let mut transcript = String::new();
+    for args in [
+        &["run", "mss-commander", "--format", "md"][..],
+        &["export", "-o", "notes.txt"],
+        &["run", "person-actions", "--param", "person=otunje"],
+        &["run", "person-actions", "--param", "person=police", "--format", "csv"],
+        &["run", "offices", "--param", "colour=red"],
+        &["run", "nation-codes", "--format", "csv"],
+        &["run", "mss-commander", "--format", "csv"],
+        &["query", "ASK { mssr:kenya a schema:Country }", "--format", "json"],
+    ] {
+        let run = wd.run(args);
+        transcript.push_str(&format!(
+            "$ mss-kg {}\n[exit {}]\n{}{}\n",
+            args.join(" "),
+            run.code,
+            run.stdout,
+            run.stderr
+        ));
+    }
+    insta::assert_snapshot!("newcomer_runs", transcript);
+}
