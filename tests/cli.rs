@@ -203,11 +203,23 @@ fn a_newcomers_first_runs() {
         &["run", "mss-commander", "--format", "md"][..],
         &["export", "-o", "notes.txt"],
         &["run", "person-actions", "--param", "person=otunje"],
-        &["run", "person-actions", "--param", "person=police", "--format", "csv"],
+        &[
+            "run",
+            "person-actions",
+            "--param",
+            "person=police",
+            "--format",
+            "csv",
+        ],
         &["run", "offices", "--param", "colour=red"],
         &["run", "nation-codes", "--format", "csv"],
         &["run", "mss-commander", "--format", "csv"],
-        &["query", "ASK { mssr:kenya a schema:Country }", "--format", "json"],
+        &[
+            "query",
+            "ASK { mssr:kenya a schema:Country }",
+            "--format",
+            "json",
+        ],
     ] {
         let run = wd.run(args);
         transcript.push_str(&format!(
