@@ -104,8 +104,10 @@ pub struct GlobalArgs {
     /// names an endpoint
     #[arg(long, global = true, help_heading = "Global options")]
     pub local: bool,
-    /// Give up after this many seconds (0: never): an endpoint's answer [default: 60], a query
-    /// `serve` evaluates [default: 60], a query on the store [default: never]
+    /// Give up after this many seconds (0: never): the whole command (a query on the store is
+    /// cancelled, and anything still running half a second later stopped, writing nothing)
+    /// [default: never]; an endpoint's answer [default: 60]; each query `serve` evaluates
+    /// [default: 60]
     #[arg(
         long,
         global = true,

@@ -27,15 +27,38 @@ fn main() -> ExitCode {
             );
         }
     }
+    // --timeout bounds the whole command (serve applies it to each query instead). Queries on
+    // the store are cancelled at the deadline and say so; work that cannot notice cancellation
+    // (a large join in memory, a parse) is stopped half a second later by ending the process,
+    // which writes nothing: every write commits once, at its end (see "Guarantees").
+    let limit = match (&cli.command, cli.global.timeout) {
+        (cli::Command::Serve(_), _) | (_, None | Some(0)) => None,
+        (_, Some(secs)) => Some(std::time::Duration::from_secs(secs)),
+    };
     // Commands run on a thread whose stack is sized for the deepest query the limits allow
     // (issue #20: a deep query once overflowed the main thread's stack and aborted).
+    let (done, finished) = std::sync::mpsc::channel();
     let command = std::thread::Builder::new()
         .name("mss-kg".into())
         .stack_size(mss_kg::sparql::limits::STACK_SIZE)
-        .spawn(move || cmd::run(cli))
-        .expect("the command thread starts")
-        .join();
-    let result = match command {
+        .spawn(move || {
+            let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| cmd::run(cli)));
+            let _ = done.send(());
+            result
+        })
+        .expect("the command thread starts");
+    if let Some(limit) = limit
+        && finished
+            .recv_timeout(limit + std::time::Duration::from_millis(500))
+            .is_err()
+    {
+        eprintln!("mss-kg: stopped after {}s (--timeout)", limit.as_secs());
+        std::process::exit(1);
+    }
+    let result = match command
+        .join()
+        .expect("the command thread catches its panics")
+    {
         Ok(result) => result,
         Err(panic) => std::panic::resume_unwind(panic),
     };

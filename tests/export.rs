@@ -14,14 +14,27 @@ const RDFT: &str = "http://www.w3.org/ns/rdftest#";
 
 /// A positive test of a W3C suite: the file to read, the base to read it with, and for an
 /// evaluation test the N-Triples or N-Quads it must give.
-struct W3cTest {
-    name: String,
-    action: PathBuf,
-    base: String,
-    result: Option<PathBuf>,
+pub struct W3cTest {
+    pub name: String,
+    pub action: PathBuf,
+    pub base: String,
+    pub result: Option<PathBuf>,
 }
 
 fn positive_tests(suite: &str) -> Vec<W3cTest> {
+    w3c_tests(
+        suite,
+        &[
+            "TestTurtleEval",
+            "TestTurtlePositiveSyntax",
+            "TestTrigEval",
+            "TestTrigPositiveSyntax",
+        ],
+    )
+}
+
+/// The tests of a W3C RDF suite (`rdf-turtle`, `rdf-trig`) of the given kinds.
+pub fn w3c_tests(suite: &str, kinds: &[&str]) -> Vec<W3cTest> {
     let dir = Path::new(W3C).join(suite);
     let base = format!("https://w3c.github.io/rdf-tests/rdf/rdf11/{suite}/");
     let manifest = std::fs::read(dir.join("manifest.ttl")).unwrap();
@@ -47,16 +60,9 @@ fn positive_tests(suite: &str) -> Vec<W3cTest> {
     let mut tests: Vec<W3cTest> = by_subject
         .values()
         .filter(|props| {
-            props.get(rdf::TYPE.as_str()).is_some_and(|t| {
-                [
-                    "TestTurtleEval",
-                    "TestTurtlePositiveSyntax",
-                    "TestTrigEval",
-                    "TestTrigPositiveSyntax",
-                ]
-                .iter()
-                .any(|kind| t == &format!("{RDFT}{kind}"))
-            })
+            props
+                .get(rdf::TYPE.as_str())
+                .is_some_and(|t| kinds.iter().any(|kind| t == &format!("{RDFT}{kind}")))
         })
         .map(|props| {
             let action = &props[&format!("{MF}action")];

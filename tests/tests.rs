@@ -7,6 +7,7 @@ mod cli;
 mod data;
 mod describe;
 mod export;
+mod guarantees;
 mod limits;
 mod link;
 mod load;

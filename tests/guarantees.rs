@@ -1,0 +1,467 @@
+//! The promises of the README's "Guarantees", each proved here by a test that would catch its
+//! loss: a killed write changes nothing, readers never see half a write, no command runs past its
+//! timeout.
+
+use crate::util::Workdir;
+use std::process::{Child, Stdio};
+use std::time::{Duration, Instant};
+
+/// A small seeded generator (xorshift64*): the same kill moments on every run.
+struct Seeded(u64);
+
+impl Seeded {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    /// A duration in `0..max`.
+    fn below(&mut self, max: Duration) -> Duration {
+        let nanos = max.as_nanos().max(1) as u64;
+        Duration::from_nanos(self.next() % nanos)
+    }
+}
+
+/// `N` triples in graph-less N-Triples, each subject with a literal of its own.
+fn triples(n: usize) -> String {
+    let mut out = String::with_capacity(n * 60);
+    for i in 0..n {
+        out.push_str(&format!(
+            "<urn:x:s{i}> <urn:x:p{}> \"value {i}\" .\n",
+            i % 7
+        ));
+    }
+    out
+}
+
+/// The triples of `graph`, counted, and the SHA-256 of the whole store's canonical N-Quads.
+fn state(wd: &Workdir, store: &str, graph: &str) -> (String, String) {
+    let rows = wd.select(&[
+        "--store",
+        store,
+        "--wait",
+        "0",
+        "query",
+        &format!("SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"),
+    ]);
+    let hash = wd
+        .run(&["--store", store, "--wait", "0", "export", "--all", "--hash"])
+        .ok()
+        .stdout;
+    (rows[0]["n"].clone(), hash)
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// Runs `args` on a copy of `base` and SIGKILLs it at a seeded random moment of its run (how
+/// long it runs is measured by letting it finish once; every other kill falls near the end),
+/// `times` times; each time the store opens at
+/// once (the lock was released), holds one of the `allowed` states, and the saved queries
+/// answer as before.
+fn kill_at_random(
+    wd: &Workdir,
+    base: &std::path::Path,
+    args: &[&str],
+    graph: &str,
+    times: usize,
+    seed: u64,
+) -> (usize, usize) {
+    let run = |store: &str| -> Child {
+        let mut all = vec!["--store", store, "-q"];
+        all.extend(args);
+        wd.command(&all)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    // The states before and after, and how long the command takes.
+    let before_store = wd.path("before");
+    copy_dir(base, &before_store);
+    let before = state(wd, before_store.to_str().unwrap(), graph);
+    let after_store = wd.path("after");
+    copy_dir(base, &after_store);
+    let start = Instant::now();
+    assert!(run(after_store.to_str().unwrap()).wait().unwrap().success());
+    let span = start.elapsed();
+    let after = state(wd, after_store.to_str().unwrap(), graph);
+    assert_ne!(before, after, "the command must change the store");
+    let answers = |store: &str| {
+        wd.run(&[
+            "--store",
+            store,
+            "--wait",
+            "0",
+            "run",
+            "mss-commander",
+            "--format",
+            "tsv",
+        ])
+        .ok()
+        .stdout
+    };
+    let expected_answer = answers(before_store.to_str().unwrap());
+
+    let mut rng = Seeded(seed);
+    let (mut none, mut all) = (0, 0);
+    for i in 0..times {
+        let store = wd.path(&format!("killed-{seed}-{i}"));
+        copy_dir(base, &store);
+        let store = store.to_str().unwrap().to_owned();
+        let mut child = run(&store);
+        // Every other kill near the end, where the commit and the flush are.
+        let at = if i % 2 == 0 {
+            rng.below(span)
+        } else {
+            span.mul_f64(0.85) + rng.below(span.mul_f64(0.2))
+        };
+        std::thread::sleep(at);
+        let _ = child.kill(); // SIGKILL
+        child.wait().unwrap();
+        let now = state(wd, &store, graph);
+        if now == before {
+            none += 1;
+        } else if now == after {
+            all += 1;
+        } else {
+            panic!(
+                "{args:?} killed at run {i}: half a write: {now:?}, not {before:?} or {after:?}"
+            );
+        }
+        assert_eq!(
+            answers(&store),
+            expected_answer,
+            "{args:?} killed at run {i}"
+        );
+        std::fs::remove_dir_all(&store).unwrap();
+    }
+    std::fs::remove_dir_all(before_store).unwrap();
+    std::fs::remove_dir_all(after_store).unwrap();
+    (none, all)
+}
+
+/// A base store: the bundled graph, and (for the update) a big graph to copy.
+fn base(wd: &Workdir, with_big: bool) -> std::path::PathBuf {
+    let dir = wd.path(if with_big { "base-big" } else { "base" });
+    let store = dir.to_str().unwrap();
+    wd.run(&["--store", store, "-q", "stats"]).ok();
+    if with_big {
+        wd.run(&[
+            "--store",
+            store,
+            "-q",
+            "load",
+            "big.nt",
+            "--graph",
+            "urn:x:big",
+        ])
+        .ok();
+    }
+    dir
+}
+
+/// "A failed or killed load changes nothing": `load` killed at 20 seeded moments leaves the
+/// store holding all of the file or none of it, its lock released, its answers the same.
+#[test]
+fn a_killed_load_loads_all_or_nothing() {
+    let wd = Workdir::new();
+    wd.write("big.nt", &triples(20_000));
+    let base = base(&wd, false);
+    let (none, all) = kill_at_random(
+        &wd,
+        &base,
+        &["load", "big.nt", "--graph", "urn:x:big"],
+        "urn:x:big",
+        20,
+        0x5eed_0001,
+    );
+    assert_eq!(none + all, 20);
+    eprintln!("killed 20 times: {none} before the commit, {all} after");
+    assert!(none > 0, "some kills must land before the commit");
+}
+
+/// The same for `update`: an INSERT of 60,000 triples killed at 20 moments.
+#[test]
+fn a_killed_update_writes_all_or_nothing() {
+    let wd = Workdir::new();
+    wd.write("big.nt", &triples(20_000));
+    let base = base(&wd, true);
+    let (none, all) = kill_at_random(
+        &wd,
+        &base,
+        &[
+            "update",
+            "INSERT { GRAPH <urn:x:copy> { ?s ?p ?o } } WHERE { GRAPH <urn:x:big> { ?s ?p ?o } }",
+        ],
+        "urn:x:copy",
+        20,
+        0x5eed_0002,
+    );
+    assert_eq!(none + all, 20);
+    eprintln!("killed 20 times: {none} before the commit, {all} after");
+    assert!(none > 0, "some kills must land before the commit");
+}
+
+/// "No command runs past its timeout": a query that would run for hours, and an update, stop
+/// within the timeout and a second, with one line and exit code 1; the update wrote nothing.
+#[test]
+fn no_command_runs_past_its_timeout() {
+    let wd = Workdir::new();
+    wd.run(&["stats"]).ok();
+    let start = Instant::now();
+    let run = wd
+        .run(&[
+            "--timeout",
+            "1",
+            "query",
+            "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }",
+        ])
+        .fails();
+    assert!(
+        start.elapsed() < Duration::from_secs(2) + Duration::from_millis(900),
+        "{:?}",
+        start.elapsed()
+    );
+    assert!(
+        run.stderr.contains("cancelled") || run.stderr.contains("stopped after 1s (--timeout)"),
+        "{run:?}"
+    );
+    let start = Instant::now();
+    wd.run(&[
+        "--timeout",
+        "1",
+        "update",
+        "INSERT { GRAPH <urn:x:big> { ?a <urn:x:p> ?d } } WHERE { GRAPH ?g { ?a ?b ?c } GRAPH ?h { ?d ?e ?f } }",
+    ])
+    .fails();
+    assert!(start.elapsed() < Duration::from_secs(2) + Duration::from_millis(900));
+    let rows = wd.select(&[
+        "query",
+        "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <urn:x:big> { ?s ?p ?o } }",
+    ]);
+    assert_eq!(rows[0]["n"], "0");
+}
+
+/// "Readers never block each other and never see half a write": readers querying while a
+/// writer loads either see the graph before the load or after it, or wait for the writer and
+/// then say in one line that the store is busy; none crashes.
+#[test]
+fn readers_see_before_or_after_a_write_never_half() {
+    let wd = Workdir::new();
+    wd.write("big.nt", &triples(20_000));
+    wd.run(&["stats"]).ok();
+    let mut writer = wd
+        .command(&["-q", "load", "big.nt", "--graph", "urn:x:big"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let count = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <urn:x:big> { ?s ?p ?o } }";
+    let readers: Vec<_> = (0..4)
+        .map(|_| {
+            let root = wd.root().to_path_buf();
+            let store = wd.store();
+            std::thread::spawn(move || {
+                let mut seen = Vec::new();
+                for _ in 0..15 {
+                    let out = std::process::Command::new(env!("CARGO_BIN_EXE_mss-kg"))
+                        .args(["--wait", "0.05", "query", count, "--format", "tsv"])
+                        .env_clear()
+                        .env("HOME", &root)
+                        .env("MSS_KG_STORE", &store)
+                        .current_dir(&root)
+                        .output()
+                        .unwrap();
+                    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+                    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+                    match out.status.code() {
+                        Some(0) => seen.push(stdout.lines().nth(1).unwrap_or("").to_owned()),
+                        Some(1) => {
+                            assert!(stderr.contains("is busy"), "{stderr}");
+                            assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+                        }
+                        other => panic!("reader exited {other:?}: {stderr}"),
+                    }
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                seen
+            })
+        })
+        .collect();
+    assert!(writer.wait().unwrap().success());
+    for reader in readers {
+        for n in reader.join().unwrap() {
+            assert!(
+                n == "0" || n == "20000",
+                "a reader saw {n} of 20000 triples"
+            );
+        }
+    }
+}
+
+/// `link --apply` killed at 20 seeded moments: the external file's graph is all there or not at
+/// all, and so are the links (each with its provenance statement); links are only ever there
+/// with the graph they point into. (Loading the graph and writing the links are two commits:
+/// killed between them, the graph is there without links, and the next `--apply` writes them.)
+#[test]
+fn a_killed_link_writes_whole_graphs_or_none() {
+    let wd = Workdir::new();
+    let countries = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/link/wikidata-countries.ttl"
+    );
+    let base = base(&wd, false);
+    let external = "https://w3id.org/mss-kg/graph/external/wikidata-countries.ttl";
+    let links = "https://w3id.org/mss-kg/graph/links/wikidata-countries";
+    let count = |store: &str, graph: &str| -> usize {
+        wd.select(&[
+            "--store",
+            store,
+            "--wait",
+            "0",
+            "query",
+            &format!("SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"),
+        ])[0]["n"]
+            .parse()
+            .unwrap()
+    };
+    let args = [
+        "-q",
+        "link",
+        "--with",
+        countries,
+        "--type",
+        "schema:Country",
+        "--apply",
+    ];
+    let done = wd.path("done");
+    copy_dir(&base, &done);
+    let done = done.to_str().unwrap().to_owned();
+    let start = Instant::now();
+    let mut all = vec!["--store", done.as_str()];
+    all.extend(args);
+    wd.run(&all).ok();
+    let span = start.elapsed();
+    let (full_graph, full_links) = (count(&done, external), count(&done, links));
+    assert!(full_graph > 0 && full_links > 0);
+
+    let mut rng = Seeded(0x5eed_0003);
+    let mut outcomes = std::collections::BTreeMap::new();
+    for i in 0..20 {
+        let store = wd.path(&format!("killed-link-{i}"));
+        copy_dir(&base, &store);
+        let store = store.to_str().unwrap().to_owned();
+        let mut all = vec!["--store", store.as_str()];
+        all.extend(args);
+        let mut child = wd
+            .command(&all)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let at = if i % 2 == 0 {
+            rng.below(span)
+        } else {
+            span.mul_f64(0.85) + rng.below(span.mul_f64(0.2))
+        };
+        std::thread::sleep(at);
+        let _ = child.kill();
+        child.wait().unwrap();
+        let state = (count(&store, external), count(&store, links));
+        assert!(
+            [(0, 0), (full_graph, 0), (full_graph, full_links)].contains(&state),
+            "killed at run {i}: {state:?}, whole graphs are ({full_graph}, {full_links})"
+        );
+        *outcomes.entry(state).or_insert(0) += 1;
+        std::fs::remove_dir_all(&store).unwrap();
+    }
+    eprintln!("link killed 20 times: {outcomes:?}");
+}
+
+/// "Bad input gets one clear line and a non-zero exit, never a panic, and changes nothing":
+/// every negative syntax and evaluation test of the W3C Turtle and TriG suites is refused by
+/// `load` with one line naming the file (and line and column where the parser gives them),
+/// exit code 1, and the store as it was.
+#[test]
+fn every_bad_w3c_turtle_and_trig_file_is_refused_and_changes_nothing() {
+    let wd = Workdir::new();
+    wd.run(&["stats"]).ok();
+    let before = wd.run(&["export", "--all", "--hash"]).ok().stdout;
+    let mut refused = 0;
+    for (suite, kinds) in [
+        (
+            "rdf-turtle",
+            ["TestTurtleNegativeSyntax", "TestTurtleNegativeEval"],
+        ),
+        (
+            "rdf-trig",
+            ["TestTrigNegativeSyntax", "TestTrigNegativeEval"],
+        ),
+    ] {
+        for test in crate::export::w3c_tests(suite, &kinds) {
+            let path = test.action.to_str().unwrap();
+            let run = wd.run(&["load", path, "--base", &test.base]);
+            assert_eq!(run.code, 1, "{}: {run:?}", test.name);
+            assert_eq!(
+                run.stderr.trim_end().lines().count(),
+                1,
+                "{}: {run:?}",
+                test.name
+            );
+            assert!(
+                run.stderr.starts_with(&format!("mss-kg: {path}")),
+                "{}: {run:?}",
+                test.name
+            );
+            assert!(!run.stderr.contains("panicked"), "{}: {run:?}", test.name);
+            refused += 1;
+        }
+    }
+    assert!(refused > 150, "{refused}");
+    assert_eq!(wd.run(&["export", "--all", "--hash"]).ok().stdout, before);
+}
+
+/// Every test the README's "Guarantees" names exists, so that a promise never points at nothing.
+#[test]
+fn every_guarantee_names_a_test_that_exists() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let readme = std::fs::read_to_string(format!("{root}/README.md")).unwrap();
+    let section = readme
+        .split("### Guarantees")
+        .nth(1)
+        .and_then(|s| s.split("\n### ").next())
+        .expect("a Guarantees section");
+    let mut named = 0;
+    for cell in section.split('`') {
+        let Some((module, function)) = cell.split_once("::") else {
+            continue;
+        };
+        if !module.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
+            continue;
+        }
+        let source = std::fs::read_to_string(format!("{root}/tests/{module}.rs"))
+            .unwrap_or_else(|e| panic!("tests/{module}.rs: {e}"));
+        assert!(
+            source.contains(&format!("fn {function}()")),
+            "the README names {module}::{function}, which tests/{module}.rs does not have"
+        );
+        named += 1;
+    }
+    assert!(named >= 12, "{named}");
+}
