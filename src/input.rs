@@ -5,7 +5,7 @@ use crate::format;
 use anyhow::{Context as _, Result, anyhow};
 use oxigraph::io::{RdfFormat, RdfParseError, RdfParser};
 use oxigraph::store::LoaderError;
-use std::io::{BufReader, Read};
+use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
 /// One thing to read: a file (with its format) or standard input.
@@ -36,16 +36,30 @@ impl Input {
             .map_err(|e| anyhow!("invalid base IRI '{base}': {e}"))
     }
 
-    /// The input's bytes, buffered.
+    /// The input's bytes, buffered, without a leading UTF-8 byte-order mark (editors on Windows
+    /// write one; the RDF grammars have no place for it).
     pub fn open(&self) -> Result<Box<dyn Read>> {
-        Ok(match self.spool.as_ref().or(self.path.as_ref()) {
-            Some(path) => Box::new(BufReader::with_capacity(
-                1 << 20,
-                std::fs::File::open(path)
-                    .with_context(|| format!("cannot read '{}'", path.display()))?,
-            )),
-            None => Box::new(BufReader::new(std::io::stdin().lock())),
-        })
+        fn without_bom<R: BufRead + 'static>(mut reader: R, name: &str) -> Result<Box<dyn Read>> {
+            let bom = reader
+                .fill_buf()
+                .with_context(|| format!("cannot read '{name}'"))?
+                .starts_with(b"\xEF\xBB\xBF");
+            if bom {
+                reader.consume(3);
+            }
+            Ok(Box::new(reader))
+        }
+        match self.spool.as_ref().or(self.path.as_ref()) {
+            Some(path) => without_bom(
+                BufReader::with_capacity(
+                    1 << 20,
+                    std::fs::File::open(path)
+                        .with_context(|| format!("cannot read '{}'", path.display()))?,
+                ),
+                &path.display().to_string(),
+            ),
+            None => without_bom(BufReader::new(std::io::stdin().lock()), "<stdin>"),
+        }
     }
 }
 

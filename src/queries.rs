@@ -1061,6 +1061,106 @@ mod tests {
         );
     }
 
+    /// Issue #19: binding a hostile value never changes the shape of a query: the algebra with
+    /// the value bound is the algebra with a harmless value of the same type bound, the term
+    /// aside. Every bundled query, every parameter, every value its type accepts.
+    #[test]
+    fn a_bound_value_never_changes_the_shape_of_the_query() {
+        let attacks = [
+            "x\" } ; DROP ALL ; #",
+            "> } UNION { ?s ?p ?o",
+            "https://w3id.org/mss-kg/id/kenya> } UNION { ?s ?p ?o } #",
+            "http://x/\\u003E } UNION { ?s ?p ?o",
+            "x\"@en-US } UNION { ?s ?p ?o } #",
+            "1\"^^<http://www.w3.org/2001/XMLSchema#integer> } UNION { ?s ?p ?o }",
+            "\\u0022 } UNION { ?s ?p ?o } #",
+            "\u{22}) } UNION { ?s ?p ?o } #",
+            "a\n} UNION {\n?s ?p ?o",
+            "urn:x:a",
+            "42",
+            "2025-02-06",
+            "deployed",
+        ];
+        let harmless = |kind: &ParamType| match kind {
+            ParamType::Iri => "urn:x:harmless",
+            ParamType::Number => "7",
+            ParamType::Datatype(dt) if dt.as_str().ends_with("date") => "2000-01-01",
+            ParamType::Datatype(_) => "7",
+            ParamType::String | ParamType::Lang(_) => "harmless",
+        };
+        // The parser names aggregates with random variables: numbered in order instead.
+        let shape = |text: &str| -> String {
+            let mut out = String::new();
+            let mut names: Vec<String> = Vec::new();
+            let mut rest = text;
+            while let Some(at) = rest.find('?') {
+                out.push_str(&rest[..=at]);
+                rest = &rest[at + 1..];
+                let len = rest.chars().take_while(|c| c.is_ascii_hexdigit()).count();
+                // (A 128-bit name in hexadecimal, leading zeros dropped.)
+                if len >= 24 {
+                    let name = rest[..len].to_owned();
+                    let n = names.iter().position(|x| *x == name).unwrap_or_else(|| {
+                        names.push(name);
+                        names.len() - 1
+                    });
+                    out.push_str(&format!("aggregate{n}"));
+                    rest = &rest[len..];
+                }
+            }
+            out.push_str(rest);
+            out
+        };
+        let mut checked = 0;
+        let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
+        let collections = [
+            all(None).unwrap(),
+            all(Some(Path::new(&format!("{fixtures}/grlc")))).unwrap(),
+            all(Some(Path::new(&format!("{fixtures}/grlc-rules")))).unwrap(),
+        ];
+        for saved in collections.into_iter().flatten() {
+            for param in &saved.params {
+                let bind = |value: &str| {
+                    let mut given: Vec<(String, String)> = saved
+                        .params
+                        .iter()
+                        .filter(|p| p.required && p.name != param.name && p.default.is_none())
+                        .map(|p| (p.name.clone(), harmless(&p.kind).to_owned()))
+                        .collect();
+                    given.push((param.name.clone(), value.to_owned()));
+                    saved.algebra(&given)
+                };
+                let Ok(reference) = bind(harmless(&param.kind)) else {
+                    continue; // an enumerated parameter: its own values only
+                };
+                let reference_term = param.term(harmless(&param.kind)).unwrap().to_string();
+                for attack in attacks {
+                    let Ok(term) = param.term(attack) else {
+                        continue; // refused as not of the type: nothing to bind
+                    };
+                    let Ok(bound) = bind(attack) else { continue };
+                    assert_eq!(
+                        shape(
+                            &bound
+                                .to_string()
+                                .replace(&term.to_string(), "\u{1}TERM\u{1}")
+                        ),
+                        shape(
+                            &reference
+                                .to_string()
+                                .replace(&reference_term, "\u{1}TERM\u{1}")
+                        ),
+                        "{} {}={attack:?} changed the query",
+                        saved.name,
+                        param.name
+                    );
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 40, "{checked}");
+    }
+
     #[test]
     fn variables_skip_comments_strings_and_iris() {
         let text =

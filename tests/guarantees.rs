@@ -465,3 +465,61 @@ fn every_guarantee_names_a_test_that_exists() {
     }
     assert!(named >= 12, "{named}");
 }
+
+/// Hostile files: each is refused with one line naming it and a non-zero exit, or (an empty
+/// file, a byte-order mark) read as the RDF it is; none changes the store unless it loads whole.
+#[test]
+fn hostile_files_get_one_line_and_change_nothing() {
+    let wd = Workdir::new();
+    wd.run(&["stats"]).ok();
+    let before = wd.run(&["export", "--all", "--hash"]).ok().stdout;
+    let refused = |name: &str, bytes: &[u8]| {
+        let path = wd.path(name);
+        std::fs::write(&path, bytes).unwrap();
+        let run = wd.run(&["load", path.to_str().unwrap()]).fails();
+        assert!(run.stderr.contains(name), "{name}: {run:?}");
+        assert!(!run.stderr.contains("panicked"), "{name}: {run:?}");
+        run
+    };
+    // Binary bytes, invalid UTF-8, a Turtle file named .nt, a 100 MB line that never ends.
+    let mut binary: Vec<u8> = (0..4096u32).map(|i| (i * 7919 % 251) as u8).collect();
+    binary.insert(0, 0);
+    refused("binary.ttl", &binary);
+    let run = refused("latin1.ttl", b"<urn:x:a> <urn:x:b> \"caf\xe9\" .\n");
+    assert!(run.stderr.contains("latin1.ttl:1:"), "{run:?}");
+    let run = refused("turtle.nt", b"@prefix ex: <urn:x:> .\nex:a ex:b ex:c .\n");
+    assert!(run.stderr.contains("turtle.nt:1:"), "{run:?}");
+    let mut long = b"<urn:x:a> <urn:x:b> \"".to_vec();
+    long.resize(100 << 20, b'x');
+    refused("long.ttl", &long);
+    assert_eq!(wd.run(&["export", "--all", "--hash"]).ok().stdout, before);
+
+    // An empty file is an empty graph; a byte-order mark is no content.
+    wd.write("empty.ttl", "");
+    let run = wd.run(&["load", "empty.ttl"]).ok();
+    assert!(run.stderr.contains("loaded 0 triples"), "{run:?}");
+    std::fs::write(
+        wd.path("bom.ttl"),
+        b"\xef\xbb\xbf<urn:x:a> <urn:x:b> <urn:x:c> .\n",
+    )
+    .unwrap();
+    wd.run(&["load", "bom.ttl", "--graph", "urn:x:bom"]).ok();
+    let rows = wd.select(&[
+        "query",
+        "SELECT * WHERE { GRAPH <urn:x:bom> { <urn:x:a> ?p ?o } }",
+    ]);
+    assert_eq!(rows.len(), 1, "{rows:?}");
+
+    // A folder where a file is expected; a store folder that holds another program's files.
+    std::fs::create_dir_all(wd.path("folder.rq")).unwrap();
+    let run = wd.run(&["query", "--file", "folder.rq"]).fails();
+    assert!(run.stderr.contains("folder.rq"), "{run:?}");
+    wd.write("elsewhere/notes.txt", "mine\n");
+    let run = wd.run(&["--store", "elsewhere", "stats"]).fails();
+    assert!(run.stderr.contains("is not an mss-kg store"), "{run:?}");
+    assert_eq!(
+        std::fs::read_dir(wd.path("elsewhere")).unwrap().count(),
+        1,
+        "nothing written there"
+    );
+}

@@ -192,7 +192,7 @@ fn parameter_errors_list_the_expected_parameters() {
 }
 
 /// Values that would change the query if they were pasted into its text.
-const INJECTIONS: &[&str] = &[
+pub const INJECTIONS: &[&str] = &[
     "x\" } ; DROP ALL ; #",
     "> } UNION { ?s ?p ?o",
     "mssr:kenya> } UNION { ?s ?p ?o } #",
@@ -205,6 +205,20 @@ const INJECTIONS: &[&str] = &[
     "a\n} UNION {\n?s ?p ?o",
     "'''} UNION { ?s ?p ?o } #'''",
     "2025-02-06\"^^xsd:date } UNION { ?deployment ?p ?o } #",
+    // IRI attacks: a closing bracket, an IRI that ends early, an escaped bracket.
+    "http://x/> } UNION { ?s ?p ?o } #",
+    "<http://x/> ?p ?o } #",
+    "http://x/\\u003E } UNION { ?s ?p ?o",
+    "urn:x:a> . ?s ?p ?o . <urn:x:b",
+    // Language tag and datatype attacks.
+    "x\"@en-US } UNION { ?s ?p ?o } #",
+    "1\"^^<http://www.w3.org/2001/XMLSchema#integer> } UNION { ?s ?p ?o } #",
+    "1e3 } UNION { ?s ?p ?o",
+    // Unicode escapes SPARQL reads in its text, and control characters.
+    "\\u0022 } UNION { ?s ?p ?o } #",
+    "\\U00000022) } UNION { ?s ?p ?o } #",
+    "\u{22} } UNION { ?s ?p ?o } #",
+    "x\r\n} UNION {\r\n?s ?p ?o",
 ];
 
 #[test]

@@ -910,3 +910,38 @@ fn rdflib_reads_and_writes_through_the_endpoint() {
     let out = client_script("rdflib_client.py", &server);
     assert!(out.contains("all rdflib checks passed"), "{out}");
 }
+
+/// Issue #19: the injection corpus through the HTTP saved-query API: each value is a term bound
+/// on the parsed query (matching nothing) or refused with 400; the store is unchanged and the
+/// server lives.
+#[test]
+fn injection_attempts_through_the_api_change_nothing() {
+    let wd = Workdir::new();
+    wd.run(&["stats"]).ok();
+    let before = wd.run(&["export", "--all", "--hash"]).ok().stdout;
+    let mut server = Server::start_with(&wd, &wd.store(), &["--writable"]);
+    let mut http = server.connect();
+    for value in crate::run::INJECTIONS {
+        for (query, param) in [
+            ("person-actions", "person"),
+            ("fact-sources", "fact"),
+            ("contributing-nations", "status"),
+        ] {
+            let reply = http.get(
+                &format!("/api/{query}?{param}={}", encode(value)),
+                "application/sparql-results+json",
+            );
+            match reply.status {
+                200 => assert!(
+                    crate::util::bindings(reply.text()).is_empty(),
+                    "{query} {param}={value:?}: {reply:?}"
+                ),
+                400 => {}
+                other => panic!("{query} {param}={value:?}: {other} {reply:?}"),
+            }
+        }
+    }
+    assert!(server.alive());
+    drop(server);
+    assert_eq!(wd.run(&["export", "--all", "--hash"]).ok().stdout, before);
+}
