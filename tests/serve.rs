@@ -945,3 +945,73 @@ fn injection_attempts_through_the_api_change_nothing() {
     drop(server);
     assert_eq!(wd.run(&["export", "--all", "--hash"]).ok().stdout, before);
 }
+
+/// Issue #19: inside `serve`, 16 clients query while updates commit, and every answer comes
+/// from one snapshot: each update moves a token from one subject to the next and adds a pair of
+/// triples, so any consistent state holds exactly one token and an even number of pair triples.
+#[test]
+fn concurrent_readers_see_whole_updates() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let wd = Workdir::new();
+    wd.run(&["stats"]).ok();
+    wd.run(&[
+        "update",
+        "INSERT DATA { GRAPH <urn:x:g> { <urn:x:s0> <urn:x:token> 0 } }",
+    ])
+    .ok();
+    let server = Server::start_with(&wd, &wd.store(), &["--writable"]);
+    let stop = std::sync::Arc::new(AtomicBool::new(false));
+    let check = "SELECT (COUNT(DISTINCT ?t) AS ?tokens) (COUNT(DISTINCT ?pair) AS ?pairs) WHERE { \
+                 GRAPH <urn:x:g> { { ?t <urn:x:token> ?n } UNION { ?pair ?p ?o FILTER(?p != <urn:x:token>) } } }";
+    let readers: Vec<_> = (0..16)
+        .map(|_| {
+            let mut http = server.connect();
+            let stop = std::sync::Arc::clone(&stop);
+            std::thread::spawn(move || {
+                let mut answers = 0;
+                while !stop.load(Ordering::Relaxed) || answers == 0 {
+                    let reply = http.query(check, "application/sparql-results+json");
+                    assert_eq!(reply.status, 200, "{reply:?}");
+                    let row = &crate::util::bindings(reply.text())[0];
+                    assert_eq!(
+                        row["tokens"], "1",
+                        "two tokens or none: half an update {row:?}"
+                    );
+                    assert_eq!(
+                        row["pairs"].parse::<u32>().unwrap() % 2,
+                        0,
+                        "half a pair: {row:?}"
+                    );
+                    answers += 1;
+                }
+                answers
+            })
+        })
+        .collect();
+    let mut writer = server.connect();
+    for i in 0..60 {
+        let update = format!(
+            "DELETE {{ GRAPH <urn:x:g> {{ ?t <urn:x:token> ?n }} }} \
+             INSERT {{ GRAPH <urn:x:g> {{ <urn:x:s{next}> <urn:x:token> {next} . \
+             <urn:x:a{i}> <urn:x:pair> 1 . <urn:x:b{i}> <urn:x:pair> 2 }} }} \
+             WHERE {{ GRAPH <urn:x:g> {{ ?t <urn:x:token> ?n }} }}",
+            next = i + 1
+        );
+        let reply = writer.request(
+            "POST",
+            "/update",
+            &[("Content-Type", "application/sparql-update")],
+            update.as_bytes(),
+        );
+        assert!(reply.status == 200 || reply.status == 204, "{reply:?}");
+    }
+    stop.store(true, Ordering::Relaxed);
+    let answers: usize = readers.into_iter().map(|r| r.join().unwrap()).sum();
+    assert!(answers >= 16, "{answers}");
+    let rows = crate::util::bindings(
+        writer
+            .query(check, "application/sparql-results+json")
+            .text(),
+    );
+    assert_eq!(rows[0]["pairs"], "120");
+}
