@@ -107,26 +107,27 @@ fn default_graph_is_the_union_unless_no_union() {
     let wd = Workdir::new();
     // A fact reported by two sources sits in both graphs; the union, a set, holds it once
     // (issue #21: Oxigraph's union listed it once per graph).
+    // (Jamaica's, Belize's... deployed status is reported by 002 and 004.)
     assert_eq!(
-        wd.select(&["query", "SELECT ?s WHERE { ?s a mss:Deployment }"])
+        wd.select(&["query", "SELECT ?s WHERE { ?s a mss:Contribution }"])
             .len(),
-        3
+        18
     );
     assert_eq!(
         wd.select(&[
             "query",
-            "SELECT ?s WHERE { GRAPH ?g { ?s a mss:Deployment } }"
+            "SELECT ?s WHERE { GRAPH ?g { ?s a mss:Contribution } }"
         ])
         .len(),
-        4,
+        26,
         "GRAPH ?g still sees each copy"
     );
-    let q = "SELECT DISTINCT ?s WHERE { ?s a mss:Deployment }";
-    assert_eq!(wd.select(&["query", q]).len(), 3);
+    let q = "SELECT DISTINCT ?s WHERE { ?s a mss:Contribution }";
+    assert_eq!(wd.select(&["query", q]).len(), 18);
     assert_eq!(wd.select(&["query", q, "--no-union"]).len(), 0);
     // A query that names its dataset keeps it.
-    let from = "SELECT ?s FROM <https://w3id.org/mss-kg/source/004_dab5f6f63f8bcf4a> WHERE { ?s a mss:Deployment }";
-    assert_eq!(wd.select(&["query", from]).len(), 1);
+    let from = "SELECT ?s FROM <https://w3id.org/mss-kg/source/004_dab5f6f63f8bcf4a> WHERE { ?s a mss:Contribution }";
+    assert_eq!(wd.select(&["query", from]).len(), 7);
 }
 
 #[test]
