@@ -129,6 +129,7 @@ pub enum Command {
     Export(ExportArgs),
     Link(LinkArgs),
     Serve(ServeArgs),
+    Diff(DiffArgs),
     Completions(CompletionsArgs),
     Man(ManArgs),
 }
@@ -548,6 +549,31 @@ pub struct ServeArgs {
 pub struct CompletionsArgs {
     /// The shell to complete for
     pub shell: clap_complete::Shell,
+}
+
+/// Show what a change adds and removes: the triples (or quads) only in A and only in B.
+///
+/// A and B are each an RDF file, a folder of RDF files, a named graph of the store (an IRI or a
+/// prefixed name), or `store` (every graph in it). Blank nodes are matched by their canonical
+/// labels (RDF Dataset Canonicalization, RDFC-1.0), so files that differ only in the order of
+/// their triples or the labels of their blank nodes are equal. When a side is one graph or a
+/// file of triples (Turtle, N-Triples, RDF/XML), triples are compared, graph names aside;
+/// otherwise quads, each in its graph. The difference prints as two sorted Turtle (or TriG)
+/// documents through export's pretty writer, each under a comment saying which side it is.
+///
+/// Exit status, as diff(1): 0 when A and B hold the same, 1 when they differ, 2 when either
+/// cannot be read.
+///
+/// Example: mss-kg diff src:004_dab5f6f63f8bcf4a data/source-004.trig
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The first side: a file, a folder, a graph of the store, or `store`
+    pub a: String,
+    /// The second side: a file, a folder, a graph of the store, or `store`
+    pub b: String,
+    /// Say only whether they differ (the exit status), printing nothing
+    #[arg(long)]
+    pub brief: bool,
 }
 
 /// Print the man page (roff) to standard output, or write one page per command into a folder.

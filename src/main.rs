@@ -64,6 +64,12 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
+        Err(error) if error.is::<mss_kg::usage::Silent>() => {
+            let code = error
+                .downcast_ref::<mss_kg::usage::Silent>()
+                .map_or(1, |s| s.0);
+            ExitCode::from(code)
+        }
         Err(error) => {
             let broken_pipe = error.chain().any(|cause| {
                 cause

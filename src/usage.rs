@@ -23,3 +23,15 @@ pub fn usage(message: impl Into<String>) -> anyhow::Error {
 pub fn is_usage(error: &anyhow::Error) -> bool {
     error.chain().any(|cause| cause.is::<Usage>())
 }
+
+/// An exit status said by the output already (`diff`: 1, "they differ"): no message.
+#[derive(Debug)]
+pub struct Silent(pub u8);
+
+impl fmt::Display for Silent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "exit status {}", self.0)
+    }
+}
+
+impl std::error::Error for Silent {}

@@ -6,6 +6,7 @@ mod browser;
 mod cli;
 mod data;
 mod describe;
+mod diff;
 mod export;
 mod guarantees;
 mod limits;

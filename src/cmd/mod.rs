@@ -2,6 +2,7 @@
 
 pub mod completions;
 pub mod describe;
+pub mod diff;
 pub mod export;
 pub mod link;
 pub mod load;
@@ -135,6 +136,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Export(args) => export::run(&ctx, args),
         Command::Link(args) => link::run(&ctx, args),
         Command::Serve(args) => serve::run(&ctx, args),
+        Command::Diff(args) => diff::run(&ctx, args),
         Command::Completions(args) => completions::run(&ctx, args),
         Command::Man(args) => man::run(&ctx, args),
     }
