@@ -567,18 +567,7 @@ fn read_parts(
                         let mut count = 0u64;
                         for quad in parser {
                             let quad = quad?;
-                            if let NamedOrBlankNode::NamedNode(s) = &quad.subject {
-                                entities.add(
-                                    &mut own,
-                                    s.as_str(),
-                                    quad.predicate.as_str(),
-                                    to_object(&quad.object),
-                                );
-                            }
-                            count += 1;
-                            if count.is_multiple_of(4096) {
-                                bar.inc(4096);
-                            }
+                            take(&mut entities, &mut own, &quad, &mut count, bar);
                         }
                         Ok(((entities, own), count))
                     })
@@ -599,6 +588,28 @@ fn read_parts(
     Ok((out, total))
 }
 
+/// One quad of a file read: its entity's names, types and identifiers, counted, and the progress.
+fn take(
+    into: &mut Entities,
+    symbols: &mut Symbols,
+    quad: &Quad,
+    count: &mut u64,
+    bar: &indicatif::ProgressBar,
+) {
+    if let NamedOrBlankNode::NamedNode(s) = &quad.subject {
+        into.add(
+            symbols,
+            s.as_str(),
+            quad.predicate.as_str(),
+            to_object(&quad.object),
+        );
+    }
+    *count += 1;
+    if count.is_multiple_of(4096) {
+        bar.inc(4096);
+    }
+}
+
 /// Reads the entities of `input` in one thread; returns the number of triples.
 fn read_serial(
     input: &mss_kg::input::Input,
@@ -610,18 +621,7 @@ fn read_serial(
     let mut count = 0u64;
     for quad in input.parser(None)?.for_reader(input.open()?) {
         let quad = quad.map_err(|e| parse_error(&name, e, "nothing was written"))?;
-        if let NamedOrBlankNode::NamedNode(s) = &quad.subject {
-            into.add(
-                symbols,
-                s.as_str(),
-                quad.predicate.as_str(),
-                to_object(&quad.object),
-            );
-        }
-        count += 1;
-        if count.is_multiple_of(4096) {
-            bar.inc(4096);
-        }
+        take(into, symbols, &quad, &mut count, bar);
     }
     Ok(count)
 }
