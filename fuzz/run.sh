@@ -10,7 +10,12 @@ secs=${1:-600}; shift || true
 targets=("$@")
 [[ ${#targets[@]} -gt 0 ]] || targets=(saved_query_header parameter_binding pretty_round_trip names_folding serve_request)
 export CARGO_TARGET_DIR="${FUZZ_TARGET_DIR:-$HOME/.cache/mss-kg/fuzz-target}"
-command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
+# Judged by use: a toolchain list that names nightly, a cargo-fuzz that answers.
+rustup toolchain list 2>/dev/null | grep -q '^nightly' || {
+  echo "fuzz/run.sh: needs a nightly toolchain (libFuzzer's sanitizer flags): rustup toolchain install nightly" >&2
+  exit 1
+}
+cargo +nightly fuzz --version >/dev/null 2>&1 || cargo install cargo-fuzz --locked
 # (cargo fuzz builds one target or all: all, once.)
 scripts/with-deps cargo +nightly fuzz build --release 2>&1 | tail -1
 mkdir -p fuzz/logs

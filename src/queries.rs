@@ -338,9 +338,11 @@ pub fn param_of_variable(
 /// The `PREFIX name: <iri>` declarations of a SPARQL text.
 fn declared_prefixes(text: &str) -> Vec<(String, String)> {
     let mut out = Vec::new();
-    let mut rest = text;
-    while let Some(at) = rest.to_ascii_uppercase().find("PREFIX") {
-        rest = &rest[at + 6..];
+    // ASCII upper-casing keeps byte offsets: the keyword found in one is at the same place in
+    // the other.
+    let upper = text.to_ascii_uppercase();
+    for (at, _) in upper.match_indices("PREFIX") {
+        let rest = &text[at + 6..];
         let Some((name, after)) = rest.trim_start().split_once(':') else {
             break;
         };

@@ -588,14 +588,8 @@ fn read_parts(
     Ok((out, total))
 }
 
-/// One quad of a file read: its entity's names, types and identifiers, counted, and the progress.
-fn take(
-    into: &mut Entities,
-    symbols: &mut Symbols,
-    quad: &Quad,
-    count: &mut u64,
-    bar: &indicatif::ProgressBar,
-) {
+/// What a quad says of its subject's names, types and identifiers, if the subject is an IRI.
+fn observe(into: &mut Entities, symbols: &mut Symbols, quad: &Quad) {
     if let NamedOrBlankNode::NamedNode(s) = &quad.subject {
         into.add(
             symbols,
@@ -604,6 +598,17 @@ fn take(
             to_object(&quad.object),
         );
     }
+}
+
+/// One quad of a file read: its entity's names, types and identifiers, counted, and the progress.
+fn take(
+    into: &mut Entities,
+    symbols: &mut Symbols,
+    quad: &Quad,
+    count: &mut u64,
+    bar: &indicatif::ProgressBar,
+) {
+    observe(into, symbols, quad);
     *count += 1;
     if count.is_multiple_of(4096) {
         bar.inc(4096);
@@ -652,20 +657,7 @@ fn load_file(
             Replace::Nothing
         },
     };
-    let loaded = store.load(
-        &load,
-        &mut |quad| {
-            if let NamedOrBlankNode::NamedNode(s) = &quad.subject {
-                into.add(
-                    symbols,
-                    s.as_str(),
-                    quad.predicate.as_str(),
-                    to_object(&quad.object),
-                );
-            }
-        },
-        &bar,
-    )?;
+    let loaded = store.load(&load, &mut |quad| observe(into, symbols, quad), &bar)?;
     bar.finish_and_clear();
     ctx.printer.note(format!(
         "loaded {} triples from {name} into graph {graph}",
