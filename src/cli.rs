@@ -130,6 +130,7 @@ pub enum Command {
     Link(LinkArgs),
     Serve(ServeArgs),
     Diff(DiffArgs),
+    Validate(ValidateArgs),
     Completions(CompletionsArgs),
     Man(ManArgs),
 }
@@ -574,6 +575,41 @@ pub struct DiffArgs {
     /// Say only whether they differ (the exit status), printing nothing
     #[arg(long)]
     pub brief: bool,
+}
+
+/// Check the graph against its SHACL shapes, and warn where the sources disagree.
+///
+/// Validates the store (the merge of its graphs), or RDF files as `load --replace` would leave
+/// the store: the files' graphs in place of the store's graphs of the same names, the rest of
+/// the store as their context (the ontology's classes, the entities they refer to), reporting
+/// what the files describe, each finding with the file and line where its node is first
+/// described. Nothing is loaded. The engine is the rudof project's SHACL Core validator; the
+/// shapes are the bundled ontology/shapes.ttl unless --shapes names others.
+///
+/// The consistency checks, saved queries tagged `consistency` (`mss-kg queries list`), add
+/// warnings where the sources disagree, each naming the sources on both sides.
+///
+/// Exit status: 0 when nothing violates a shape (warnings aside, unless --strict), 1 when
+/// something does, 2 when the input or the shapes cannot be read.
+///
+/// Example: mss-kg validate data/source-005.trig
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// RDF files or folders to check without loading them (default: the store)
+    #[arg(value_name = "FILE")]
+    pub files: Vec<std::path::PathBuf>,
+    /// The SHACL shapes (Turtle) to validate against, instead of the bundled ones
+    #[arg(long, value_name = "FILE")]
+    pub shapes: Option<std::path::PathBuf>,
+    /// How to print the findings: text, turtle (a W3C sh:ValidationReport) or json
+    #[arg(long, value_name = "FORMAT", default_value = "text")]
+    pub format: String,
+    /// Exit 1 on warnings too (SHACL warnings and the consistency checks')
+    #[arg(long)]
+    pub strict: bool,
+    /// Run the shapes only, not the consistency checks
+    #[arg(long)]
+    pub no_consistency: bool,
 }
 
 /// Print the man page (roff) to standard output, or write one page per command into a folder.

@@ -23,5 +23,6 @@ pub mod sparql;
 pub mod store;
 pub mod update;
 pub mod usage;
+pub mod validation;
 
 pub use usage::usage;

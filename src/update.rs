@@ -20,14 +20,14 @@ use crate::prefixes;
 use crate::sparql::{self, Dataset};
 use anyhow::{Context, Result};
 use oxigraph::model::{
-    BlankNode, GraphName, GraphNameRef, NamedNode, NamedOrBlankNode, Quad, Term,
+    BlankNode, GraphName, GraphNameRef, NamedNode, NamedOrBlankNode, Quad, Term, Triple,
 };
 use oxigraph::sparql::{QueryResults, QuerySolution};
 use oxigraph::store::{Store, Transaction};
 use spargebra::algebra::{GraphPattern, GraphTarget, QueryDataset};
 use spargebra::term::{
-    GraphNamePattern, GroundQuad, GroundQuadPattern, GroundTerm, GroundTermPattern,
-    NamedNodePattern, QuadPattern, TermPattern, Variable,
+    GraphNamePattern, GroundQuad, GroundQuadPattern, GroundTermPattern, NamedNodePattern,
+    QuadPattern, TermPattern, Variable,
 };
 use spargebra::{GraphUpdateOperation, Query, Update};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -434,27 +434,21 @@ fn sizes(txn: &Transaction<'_>, graphs: &[GraphName]) -> Result<BTreeMap<String,
 
 // --- templates ------------------------------------------------------------------------------
 
-fn ground_term(term: GroundTerm) -> Term {
-    match term {
-        GroundTerm::NamedNode(n) => n.into(),
-        GroundTerm::Literal(l) => l.into(),
-    }
-}
-
 fn ground_quad(quad: GroundQuad) -> Quad {
     Quad {
         subject: quad.subject.into(),
         predicate: quad.predicate,
-        object: ground_term(quad.object),
+        object: quad.object.into(),
         graph_name: sparql_graph(quad.graph_name),
     }
 }
 
+/// A term in subject position: an RDF 1.2 triple term may only be an object.
 fn subject(term: Term) -> Option<NamedOrBlankNode> {
     match term {
         Term::NamedNode(n) => Some(n.into()),
         Term::BlankNode(b) => Some(b.into()),
-        Term::Literal(_) => None,
+        _ => None,
     }
 }
 
@@ -475,25 +469,53 @@ fn graph_name(pattern: &GraphNamePattern, solution: &QuerySolution) -> Option<Gr
         GraphNamePattern::Variable(v) => match solution.get(v)? {
             Term::NamedNode(n) => Some(n.clone().into()),
             Term::BlankNode(b) => Some(b.clone().into()),
-            Term::Literal(_) => None,
+            _ => None,
         },
     }
 }
 
+/// A term of a `DELETE` template filled by a solution, triple terms (RDF 1.2) included.
+fn ground_pattern_term(t: &GroundTermPattern, solution: &QuerySolution) -> Option<Term> {
+    Some(match t {
+        GroundTermPattern::NamedNode(n) => n.clone().into(),
+        GroundTermPattern::Literal(l) => l.clone().into(),
+        GroundTermPattern::Variable(v) => solution.get(v)?.clone(),
+        GroundTermPattern::Triple(t) => Triple::new(
+            subject(ground_pattern_term(&t.subject, solution)?)?,
+            predicate(&t.predicate, solution)?,
+            ground_pattern_term(&t.object, solution)?,
+        )
+        .into(),
+    })
+}
+
 /// A `DELETE` template filled by a solution; `None` if a term is unbound or misplaced.
 fn fill_ground(template: &GroundQuadPattern, solution: &QuerySolution) -> Option<Quad> {
-    let term = |t: &GroundTermPattern| -> Option<Term> {
-        match t {
-            GroundTermPattern::NamedNode(n) => Some(n.clone().into()),
-            GroundTermPattern::Literal(l) => Some(l.clone().into()),
-            GroundTermPattern::Variable(v) => solution.get(v).cloned(),
-        }
-    };
     Some(Quad {
-        subject: subject(term(&template.subject)?)?,
+        subject: subject(ground_pattern_term(&template.subject, solution)?)?,
         predicate: predicate(&template.predicate, solution)?,
-        object: term(&template.object)?,
+        object: ground_pattern_term(&template.object, solution)?,
         graph_name: graph_name(&template.graph_name, solution)?,
+    })
+}
+
+/// A term of an `INSERT` template filled by a solution, its blank nodes new for this solution.
+fn pattern_term(
+    t: &TermPattern,
+    solution: &QuerySolution,
+    fresh: &mut HashMap<BlankNode, BlankNode>,
+) -> Option<Term> {
+    Some(match t {
+        TermPattern::NamedNode(n) => n.clone().into(),
+        TermPattern::Literal(l) => l.clone().into(),
+        TermPattern::BlankNode(b) => fresh_blank(fresh, b.clone()).into(),
+        TermPattern::Variable(v) => solution.get(v)?.clone(),
+        TermPattern::Triple(t) => Triple::new(
+            subject(pattern_term(&t.subject, solution, fresh)?)?,
+            predicate(&t.predicate, solution)?,
+            pattern_term(&t.object, solution, fresh)?,
+        )
+        .into(),
     })
 }
 
@@ -503,20 +525,10 @@ fn fill(
     solution: &QuerySolution,
     fresh: &mut HashMap<BlankNode, BlankNode>,
 ) -> Option<Quad> {
-    let mut term = |t: &TermPattern| -> Option<Term> {
-        match t {
-            TermPattern::NamedNode(n) => Some(n.clone().into()),
-            TermPattern::Literal(l) => Some(l.clone().into()),
-            TermPattern::BlankNode(b) => Some(fresh_blank(fresh, b.clone()).into()),
-            TermPattern::Variable(v) => solution.get(v).cloned(),
-        }
-    };
-    let s = subject(term(&template.subject)?)?;
-    let o = term(&template.object)?;
     Some(Quad {
-        subject: s,
+        subject: subject(pattern_term(&template.subject, solution, fresh)?)?,
         predicate: predicate(&template.predicate, solution)?,
-        object: o,
+        object: pattern_term(&template.object, solution, fresh)?,
         graph_name: graph_name(&template.graph_name, solution)?,
     })
 }

@@ -50,10 +50,22 @@ fn find<'a>(rows: &'a [Row], column: &str, value: &str) -> &'a Row {
 
 #[test]
 fn every_saved_query_has_a_header_and_a_sources_column() {
-    let dir = format!("{}/queries", env!("CARGO_MANIFEST_DIR"));
+    let dir = std::path::PathBuf::from(format!("{}/queries", env!("CARGO_MANIFEST_DIR")));
     let mut count = 0;
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
+    let mut checks = 0;
+    let mut paths: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    paths.extend(
+        std::fs::read_dir(dir.join("consistency"))
+            .unwrap()
+            .map(|e| e.unwrap().path()),
+    );
+    for path in paths.into_iter().filter(|p| p.is_file()) {
+        if path.parent().unwrap().ends_with("consistency") {
+            checks += 1;
+        }
         let text = std::fs::read_to_string(&path).unwrap();
         assert!(
             text.starts_with("#+ summary: "),
@@ -72,10 +84,12 @@ fn every_saved_query_has_a_header_and_a_sources_column() {
         );
         count += 1;
     }
-    // One per competency question, and two that read through the identity links (issue #6).
+    // One per competency question, two that read through the identity links (issue #6), and
+    // the consistency checks of `validate` (issue #18).
     assert_eq!(
-        count, 18,
-        "one saved query per competency question, and two for links"
+        (count - checks, checks),
+        (18, 4),
+        "one saved query per competency question, two for links, four consistency checks"
     );
 }
 

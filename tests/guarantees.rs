@@ -392,7 +392,8 @@ fn a_killed_link_writes_whole_graphs_or_none() {
 /// "Bad input gets one clear line and a non-zero exit, never a panic, and changes nothing":
 /// every negative syntax and evaluation test of the W3C Turtle, TriG, N-Triples and N-Quads
 /// suites is refused by `load` with one line naming the file (and line and column where the parser gives them),
-/// exit code 1, and the store as it was.
+/// exit code 1, and the store as it was; and by `validate` and `diff` alike, with their exit code
+/// for unreadable input, 2.
 #[test]
 fn every_bad_w3c_rdf_file_is_refused_and_changes_nothing() {
     let wd = Workdir::new();
@@ -427,6 +428,23 @@ fn every_bad_w3c_rdf_file_is_refused_and_changes_nothing() {
                 test.name
             );
             assert!(!run.stderr.contains("panicked"), "{}: {run:?}", test.name);
+            // `validate` and `diff` read files too: trouble reading is their exit status 2.
+            for args in [vec!["validate", path], vec!["diff", path, path]] {
+                let run = wd.run(&args);
+                assert_eq!(run.code, 2, "{} {}: {run:?}", args[0], test.name);
+                assert_eq!(
+                    run.stderr.trim_end().lines().count(),
+                    1,
+                    "{}: {run:?}",
+                    test.name
+                );
+                assert!(
+                    run.stderr.starts_with(&format!("mss-kg: {path}")),
+                    "{} {}: {run:?}",
+                    args[0],
+                    test.name
+                );
+            }
             refused += 1;
         }
     }

@@ -20,4 +20,5 @@ mod serve;
 mod stats;
 mod store;
 mod update;
+mod validate;
 mod with_deps;

@@ -95,7 +95,7 @@ pub enum Replace {
 
 impl Load<'_> {
     /// The parser for one input, its default graph sent where [`Target`] says.
-    fn parser(&self, input: &Input) -> Result<RdfParser> {
+    pub fn parser(&self, input: &Input) -> Result<RdfParser> {
         let parser = input.parser(self.base)?;
         Ok(match (&self.target, &input.path) {
             (Target::Graph(graph), _) => parser.with_default_graph(graph.clone()),

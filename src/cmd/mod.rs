@@ -13,6 +13,7 @@ pub mod run;
 pub mod serve;
 pub mod stats;
 pub mod update;
+pub mod validate;
 
 use crate::cli::{Cli, Command, GlobalArgs, SparqlInput};
 use anyhow::{Context as _, Result, bail};
@@ -137,6 +138,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Link(args) => link::run(&ctx, args),
         Command::Serve(args) => serve::run(&ctx, args),
         Command::Diff(args) => diff::run(&ctx, args),
+        Command::Validate(args) => validate::run(&ctx, args),
         Command::Completions(args) => completions::run(&ctx, args),
         Command::Man(args) => man::run(&ctx, args),
     }
