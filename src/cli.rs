@@ -131,6 +131,7 @@ pub enum Command {
     Serve(ServeArgs),
     Diff(DiffArgs),
     Validate(ValidateArgs),
+    Mentions(MentionsArgs),
     Completions(CompletionsArgs),
     Man(ManArgs),
 }
@@ -610,6 +611,33 @@ pub struct ValidateArgs {
     /// Run the shapes only, not the consistency checks
     #[arg(long)]
     pub no_consistency: bool,
+}
+
+/// Find what a new article talks about: the known entities it names, and what it names that
+/// the graph does not know.
+///
+/// Reads a plain-text article (a file, or `-` for standard input) and finds every entity of the
+/// graph it mentions, by label and alias, ignoring case, accents, punctuation and spacing, the
+/// longest name first, whole words only, with character offsets (end exclusive). Capitalised
+/// names it cannot place and the numbers it states are listed too, as candidates for new
+/// entities and figures. A name two entities share gives a row for each.
+///
+/// With --skeleton, prints a TriG skeleton for the article's source graph instead: its named
+/// graph, the mss:Article metadata to fill in, a schema:mentions per entity found, and a
+/// commented stub per unplaced name and number, ready to edit, `validate` and `load`.
+///
+/// Example: mss-kg mentions article.txt --skeleton > data/source-005.trig
+#[derive(Debug, Args)]
+pub struct MentionsArgs {
+    /// The article, as plain text (UTF-8); `-` reads standard input
+    #[arg(value_name = "FILE")]
+    pub file: std::path::PathBuf,
+    /// Print a TriG skeleton of the article's source graph instead of the list
+    #[arg(long)]
+    pub skeleton: bool,
+    /// Output format of the list: table, csv, tsv, json or xml (SPARQL results)
+    #[arg(long, short = 'f', value_name = "FORMAT")]
+    pub format: Option<String>,
 }
 
 /// Print the man page (roff) to standard output, or write one page per command into a folder.

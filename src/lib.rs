@@ -13,6 +13,7 @@ pub mod hash;
 pub mod input;
 pub mod link;
 pub mod lock;
+pub mod mentions;
 pub mod names;
 pub mod output;
 pub mod prefixes;

@@ -12,6 +12,7 @@ mod guarantees;
 mod limits;
 mod link;
 mod load;
+mod mentions;
 mod queries;
 mod query;
 mod remote;

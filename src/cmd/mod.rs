@@ -7,6 +7,7 @@ pub mod export;
 pub mod link;
 pub mod load;
 pub mod man;
+pub mod mentions;
 pub mod queries;
 pub mod query;
 pub mod run;
@@ -139,6 +140,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Serve(args) => serve::run(&ctx, args),
         Command::Diff(args) => diff::run(&ctx, args),
         Command::Validate(args) => validate::run(&ctx, args),
+        Command::Mentions(args) => mentions::run(&ctx, args),
         Command::Completions(args) => completions::run(&ctx, args),
         Command::Man(args) => man::run(&ctx, args),
     }

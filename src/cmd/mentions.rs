@@ -1,0 +1,320 @@
+//! `mss-kg mentions FILE`: the known entities a plain-text article names, the names and numbers
+//! it cannot place, or (`--skeleton`) a TriG skeleton of its source graph to fill in.
+
+use super::Context;
+use crate::cli::MentionsArgs;
+use anyhow::{Context as _, Result, anyhow};
+use mss_kg::mentions::{self, Gazetteer, Mention, Span};
+use mss_kg::output;
+use mss_kg::prefixes;
+use mss_kg::sparql::Dataset;
+use mss_kg::store::Access;
+use oxigraph::model::{Literal, NamedNode, Term, Variable};
+use oxigraph::sparql::{QueryResults, QuerySolution, QuerySolutionIter};
+use std::collections::BTreeSet;
+use std::io::{Read, Write};
+use std::sync::Arc;
+
+/// The names of every entity the graph knows: labels first (an entity is shown with its first),
+/// then aliases. Reported facts, articles and vocabulary terms name no entity.
+const NAMES: &str = r#"
+SELECT ?entity ?name WHERE {
+  { ?entity rdfs:label ?name BIND(0 AS ?rank) }
+  UNION { ?entity skos:prefLabel|schema:name ?name BIND(1 AS ?rank) }
+  UNION { ?entity skos:altLabel|schema:alternateName ?name BIND(2 AS ?rank) }
+  FILTER(isIRI(?entity) && isLiteral(?name))
+  FILTER NOT EXISTS { ?entity a/rdfs:subClassOf* mss:ReportedFact }
+  FILTER NOT EXISTS {
+    VALUES ?vocabulary { owl:Class rdfs:Class rdf:Property owl:ObjectProperty owl:DatatypeProperty
+                         owl:AnnotationProperty skos:Concept skos:ConceptScheme owl:Ontology
+                         mss:Article sh:NodeShape }
+    ?entity a ?vocabulary
+  }
+}
+ORDER BY ?rank ?entity ?name
+"#;
+
+pub fn run(ctx: &Context, args: MentionsArgs) -> Result<()> {
+    if !args.skeleton {
+        output::output_format(args.format.as_deref(), None)?;
+    }
+    let (text, name) = read_text(&args.file)?;
+    let backend = ctx.backend.open(Access::Read)?;
+    let query = mss_kg::sparql::parse_algebra(NAMES, "the names of the graph's entities")?;
+    let QueryResults::Solutions(solutions) =
+        backend.query(query, Dataset::Union, ctx.deadline().as_ref())?
+    else {
+        unreachable!("a SELECT answers solutions")
+    };
+    let mut names = Vec::new();
+    for row in solutions {
+        let row = row?;
+        if let (Some(Term::NamedNode(entity)), Some(Term::Literal(name))) =
+            (row.get("entity"), row.get("name"))
+        {
+            names.push((entity.clone(), name.value().to_owned()));
+        }
+    }
+    let gazetteer = Gazetteer::new(names)?;
+    let found = gazetteer.find(&text);
+    let unplaced = mentions::unplaced_names(&text, &found);
+    let numbers = mentions::numbers(&text);
+    let entities: BTreeSet<usize> = found
+        .iter()
+        .flat_map(|m| m.entities.iter().copied())
+        .collect();
+    if args.skeleton {
+        let mut out = ctx.printer.stdout();
+        skeleton(
+            &mut out, &args.file, &text, &gazetteer, &entities, &unplaced, &numbers,
+        )?;
+        out.flush()?;
+    } else {
+        let table = rows(&gazetteer, &found, &unplaced, &numbers);
+        let variables: Arc<[Variable]> = ["kind", "text", "start", "end", "entity", "label"]
+            .into_iter()
+            .map(Variable::new_unchecked)
+            .collect();
+        let solutions = QuerySolutionIter::new(
+            Arc::clone(&variables),
+            table
+                .into_iter()
+                .map(move |row| Ok(QuerySolution::from((Arc::clone(&variables), row)))),
+        );
+        output::write_results_to(
+            QueryResults::Solutions(solutions),
+            args.format.as_deref(),
+            &ctx.printer,
+            None,
+        )?;
+    }
+    ctx.printer.note(format!(
+        "{name}: {} mention{} of {} known entit{} ({} names in the graph), {} name{} and {} number{} to place",
+        found.len(),
+        if found.len() == 1 { "" } else { "s" },
+        entities.len(),
+        if entities.len() == 1 { "y" } else { "ies" },
+        gazetteer.len(),
+        unplaced.len(),
+        if unplaced.len() == 1 { "" } else { "s" },
+        numbers.len(),
+        if numbers.len() == 1 { "" } else { "s" },
+    ));
+    Ok(())
+}
+
+/// The article's text, from a file or standard input (`-`).
+fn read_text(path: &std::path::Path) -> Result<(String, String)> {
+    let mut bytes = Vec::new();
+    let name = if path.as_os_str() == "-" {
+        std::io::stdin()
+            .read_to_end(&mut bytes)
+            .context("cannot read standard input")?;
+        "<stdin>".to_owned()
+    } else {
+        std::fs::File::open(path)
+            .and_then(|mut f| f.read_to_end(&mut bytes))
+            .with_context(|| format!("cannot read '{}'", path.display()))?;
+        path.display().to_string()
+    };
+    let text = String::from_utf8(bytes).map_err(|e| {
+        anyhow!(
+            "{name}: not UTF-8 text (byte {})",
+            e.utf8_error().valid_up_to()
+        )
+    })?;
+    Ok((text.trim_start_matches('\u{feff}').to_owned(), name))
+}
+
+type Row = Vec<Option<Term>>;
+
+/// One row per mention (per entity it may name), per unplaced name and per number, in text order.
+fn rows(g: &Gazetteer, found: &[Mention], unplaced: &[Span], numbers: &[Span]) -> Vec<Row> {
+    let lit = |s: &str| Some(Term::from(Literal::new_simple_literal(s)));
+    let int = |n: usize| Some(Term::from(Literal::from(n as i64)));
+    let mut rows: Vec<(usize, u8, Row)> = Vec::new();
+    for m in found {
+        for &e in &m.entities {
+            let (entity, label) = g.entity(e);
+            rows.push((
+                m.span.start,
+                0,
+                vec![
+                    lit("entity"),
+                    lit(&m.span.text),
+                    int(m.span.start),
+                    int(m.span.end),
+                    Some(entity.clone().into()),
+                    lit(label),
+                ],
+            ));
+        }
+    }
+    for (kind, order, spans) in [("name", 1, unplaced), ("number", 2, numbers)] {
+        for s in spans {
+            rows.push((
+                s.start,
+                order,
+                vec![
+                    lit(kind),
+                    lit(&s.text),
+                    int(s.start),
+                    int(s.end),
+                    None,
+                    None,
+                ],
+            ));
+        }
+    }
+    rows.sort_by_key(|(start, order, _)| (*start, *order));
+    rows.into_iter().map(|(_, _, row)| row).collect()
+}
+
+/// A few words of the text around a span, on one line, for a comment.
+fn context_of(text: &str, span: &Span) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let from = chars[..span.start]
+        .iter()
+        .rposition(|c| c.is_whitespace())
+        .map_or(0, |i| {
+            // Three words before.
+            let mut at = i;
+            for _ in 0..3 {
+                at = chars[..at]
+                    .iter()
+                    .rposition(|c| c.is_whitespace())
+                    .unwrap_or(0);
+            }
+            at
+        });
+    let to = (span.end..chars.len())
+        .filter(|&i| chars[i].is_whitespace())
+        .nth(3)
+        .unwrap_or(chars.len());
+    chars[from..to]
+        .iter()
+        .map(|c| if c.is_whitespace() { ' ' } else { *c })
+        .collect::<String>()
+        .trim()
+        .to_owned()
+}
+
+/// A TriG skeleton of the new source: its graph, the article's metadata to fill in, a
+/// `schema:mentions` per entity found, and a commented stub per unplaced name and number.
+fn skeleton(
+    out: &mut dyn Write,
+    file: &std::path::Path,
+    text: &str,
+    g: &Gazetteer,
+    entities: &BTreeSet<usize>,
+    unplaced: &[Span],
+    numbers: &[Span],
+) -> Result<()> {
+    let file_name = file.file_name().map_or_else(
+        || "NNN_0000000000000000.txt".to_owned(),
+        |f| f.to_string_lossy().into_owned(),
+    );
+    let stem = file_name.strip_suffix(".txt").unwrap_or(&file_name);
+    let number = stem.split('_').next().unwrap_or(stem);
+    let graph = NamedNode::new(format!("{}{stem}", prefixes::SRC))
+        .with_context(|| format!("'{file_name}' does not make a source IRI"))?;
+    let graph = prefixes::compact(graph.as_str());
+    for (p, ns) in [
+        ("mss", prefixes::MSS),
+        ("mssr", prefixes::MSSR),
+        ("src", prefixes::SRC),
+        ("rdfs", "http://www.w3.org/2000/01/rdf-schema#"),
+        ("xsd", "http://www.w3.org/2001/XMLSchema#"),
+        ("schema", "http://schema.org/"),
+        ("prov", "http://www.w3.org/ns/prov#"),
+        ("dcterms", "http://purl.org/dc/terms/"),
+    ] {
+        writeln!(out, "@prefix {p}: <{ns}> .")?;
+    }
+    writeln!(out)?;
+    writeln!(
+        out,
+        "# What source {number} ({file_name}) reports. A skeleton from `mss-kg mentions --skeleton`:"
+    )?;
+    writeln!(
+        out,
+        "# fill in the TODOs, turn the stubs below into facts (or delete them), then"
+    )?;
+    writeln!(out, "# `mss-kg validate` this file and `mss-kg load` it.")?;
+    writeln!(out, "{graph} {{")?;
+    writeln!(out, "    {graph} a mss:Article ;")?;
+    writeln!(out, "        mss:fileName \"{file_name}\" ;")?;
+    writeln!(
+        out,
+        "        rdfs:label \"Source {number}: TODO what it reports\"@en ;"
+    )?;
+    writeln!(out, "        schema:headline \"TODO the headline\"@en ;")?;
+    writeln!(
+        out,
+        "        dcterms:bibliographicCitation \"{number} (TODO publication date)\" ;"
+    )?;
+    writeln!(out, "        mss:publishedNotBefore \"TODO\"^^xsd:date ;")?;
+    if entities.is_empty() {
+        writeln!(out, "        schema:about mssr:mss .")?;
+    } else {
+        writeln!(out, "        schema:about mssr:mss ;")?;
+        for (i, &e) in entities.iter().enumerate() {
+            let (entity, label) = g.entity(e);
+            let end = if i + 1 == entities.len() { "." } else { "," };
+            let lead = if i == 0 {
+                "        schema:mentions "
+            } else {
+                "            "
+            };
+            let label = label.replace('\n', " ");
+            writeln!(
+                out,
+                "{lead}{}{end}  # {label}",
+                prefixes::compact(entity.as_str())
+            )?;
+        }
+    }
+    if !unplaced.is_empty() {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "    # Names the graph does not know yet: a new entity (in data/entities.ttl), an alias of"
+        )?;
+        writeln!(
+            out,
+            "    # a known one (skos:altLabel), or nothing to record."
+        )?;
+        let mut seen = BTreeSet::new();
+        for s in unplaced {
+            if seen.insert(s.text.clone()) {
+                writeln!(
+                    out,
+                    "    # mssr:TODO rdfs:label \"{}\"@en .  # at {}",
+                    s.text, s.start
+                )?;
+            }
+        }
+    }
+    if !numbers.is_empty() {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "    # Numbers the article states: each a sourced fact (a figure, deployment, pledge,"
+        )?;
+        writeln!(
+            out,
+            "    # amount, date...) or a line in the numbers left out, with the reason."
+        )?;
+        for s in numbers {
+            writeln!(
+                out,
+                "    # mssr:TODO a mss:Figure ; prov:wasDerivedFrom {graph} ; schema:value {} .  # at {}: \"{}\"",
+                s.text,
+                s.start,
+                context_of(text, s)
+            )?;
+        }
+    }
+    writeln!(out, "}}")?;
+    Ok(())
+}

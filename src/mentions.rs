@@ -1,0 +1,523 @@
+//! What a plain-text article talks about: every known entity it names, found by label and alias
+//! with one multi-pattern automaton (aho-corasick, leftmost-longest) over the text folded as
+//! `describe` folds names (case, accents, punctuation and spacing aside); and the capitalised
+//! names and numbers it cannot place, as candidates for new entities and figures.
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Input, MatchKind};
+use anyhow::{Context, Result};
+use oxigraph::model::NamedNode;
+use std::collections::HashMap;
+use unicode_normalization::UnicodeNormalization;
+
+/// The names of the known entities, folded, in one automaton.
+pub struct Gazetteer {
+    automaton: AhoCorasick,
+    /// For each pattern, the entities (indexes into `entities`) that bear the name.
+    bearers: Vec<Vec<usize>>,
+    /// Each entity and the label it is shown with.
+    entities: Vec<(NamedNode, String)>,
+}
+
+/// A stretch of the text: character offsets, end exclusive, and the text as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
+}
+
+/// A name of the text that names known entities (several when they share the name).
+#[derive(Debug, Clone)]
+pub struct Mention {
+    pub span: Span,
+    pub entities: Vec<usize>,
+}
+
+impl Gazetteer {
+    /// Builds the automaton from `(entity, name)` pairs; an entity's label is its first name
+    /// given (give `rdfs:label`s first). Names that fold to nothing are skipped.
+    pub fn new(names: impl IntoIterator<Item = (NamedNode, String)>) -> Result<Self> {
+        let mut entity_index: HashMap<NamedNode, usize> = HashMap::new();
+        let mut entities: Vec<(NamedNode, String)> = Vec::new();
+        let mut pattern_index: HashMap<String, usize> = HashMap::new();
+        let mut patterns: Vec<String> = Vec::new();
+        let mut bearers: Vec<Vec<usize>> = Vec::new();
+        for (entity, name) in names {
+            let folded = crate::names::normalize(&name);
+            if folded.is_empty() {
+                continue;
+            }
+            let e = *entity_index.entry(entity.clone()).or_insert_with(|| {
+                entities.push((entity, name.clone()));
+                entities.len() - 1
+            });
+            let p = *pattern_index.entry(folded.clone()).or_insert_with(|| {
+                patterns.push(folded);
+                bearers.push(Vec::new());
+                patterns.len() - 1
+            });
+            if !bearers[p].contains(&e) {
+                bearers[p].push(e);
+            }
+        }
+        let automaton = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(&patterns)
+            .context("cannot build the name matcher")?;
+        Ok(Self {
+            automaton,
+            bearers,
+            entities,
+        })
+    }
+
+    pub fn entity(&self, index: usize) -> &(NamedNode, String) {
+        &self.entities[index]
+    }
+
+    pub fn len(&self) -> usize {
+        self.bearers.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.bearers.is_empty()
+    }
+
+    /// Every mention of a known name in `text`, in text order: the longest name at each place,
+    /// whole words only.
+    pub fn find(&self, text: &str) -> Vec<Mention> {
+        let folded = Folded::new(text);
+        let hay = folded.text.as_bytes();
+        let mut found = Vec::new();
+        let mut at = 0;
+        while at < hay.len() {
+            let Some(m) = self.automaton.find(Input::new(hay).span(at..hay.len())) else {
+                break;
+            };
+            let whole = (m.start() == 0 || hay[m.start() - 1] == b' ')
+                && (m.end() == hay.len() || hay[m.end()] == b' ');
+            if whole {
+                found.push(Mention {
+                    span: folded.span(text, m.start(), m.end()),
+                    entities: self.bearers[m.pattern().as_usize()].clone(),
+                });
+                at = m.end();
+            } else {
+                // Inside a longer word: look again from the next character.
+                at = m.start()
+                    + folded.text[m.start()..]
+                        .chars()
+                        .next()
+                        .map_or(1, char::len_utf8);
+            }
+        }
+        found
+    }
+}
+
+/// A text folded as names are ([`crate::names::normalize`] without dropping articles), each
+/// byte mapped back to the character it came from.
+struct Folded {
+    text: String,
+    /// For each byte of `text`, the offset of its character in the original text.
+    origin: Vec<usize>,
+}
+
+impl Folded {
+    fn new(original: &str) -> Self {
+        let mut text = String::with_capacity(original.len());
+        let mut origin = Vec::with_capacity(original.len());
+        for (i, c) in original.chars().enumerate() {
+            for d in std::iter::once(c)
+                .nfd()
+                .filter(|d| !unicode_normalization::char::is_combining_mark(*d))
+            {
+                for l in d.to_lowercase() {
+                    let l = if l.is_alphanumeric() { l } else { ' ' };
+                    if l == ' ' && (text.is_empty() || text.ends_with(' ')) {
+                        continue;
+                    }
+                    let before = text.len();
+                    text.push(l);
+                    origin.extend(std::iter::repeat_n(i, text.len() - before));
+                }
+            }
+        }
+        Self { text, origin }
+    }
+
+    /// The original span of folded bytes `start..end`.
+    fn span(&self, original: &str, start: usize, end: usize) -> Span {
+        let first = self.origin[start];
+        let last = self.origin[end - 1];
+        let text: String = original
+            .chars()
+            .skip(first)
+            .take(last + 1 - first)
+            .collect();
+        Span {
+            start: first,
+            end: last + 1,
+            text,
+        }
+    }
+}
+
+/// Words that start a sentence without naming anything.
+fn sentence_word(word: &str) -> bool {
+    const COMMON: &[&str] = &[
+        "A",
+        "An",
+        "The",
+        "In",
+        "On",
+        "At",
+        "As",
+        "By",
+        "For",
+        "From",
+        "Of",
+        "To",
+        "With",
+        "He",
+        "She",
+        "It",
+        "They",
+        "We",
+        "I",
+        "His",
+        "Her",
+        "Its",
+        "Their",
+        "This",
+        "That",
+        "These",
+        "Those",
+        "But",
+        "And",
+        "Or",
+        "So",
+        "If",
+        "When",
+        "While",
+        "After",
+        "Before",
+        "Since",
+        "According",
+        "Meanwhile",
+        "However",
+        "Earlier",
+        "Later",
+        "Last",
+        "Some",
+        "Many",
+        "Most",
+        "More",
+        "One",
+        "Two",
+        "Three",
+        "There",
+        "Here",
+        "What",
+        "Who",
+        "Why",
+        "How",
+        "Despite",
+        "Although",
+        "Other",
+        "Such",
+        "Now",
+        "Still",
+        "Also",
+        "Among",
+        "Under",
+        "Over",
+    ];
+    COMMON.contains(&word)
+}
+
+/// Months and days: dates, which the numbers beside them stand for.
+const CALENDAR: &[&str] = &[
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+];
+
+/// Words that may join the capitalised words of one name ("Ministry of Justice").
+const JOINERS: &[&str] = &[
+    "of", "the", "de", "du", "des", "la", "le", "and", "for", "on",
+];
+
+/// Runs of capitalised words that no mention covers: candidates for new entities. A single
+/// word opening a sentence is left out when it is a common one ("The", "According").
+pub fn unplaced_names(text: &str, mentions: &[Mention]) -> Vec<Span> {
+    let covered = |start: usize, end: usize| {
+        mentions
+            .iter()
+            .any(|m| m.span.start < end && start < m.span.end)
+    };
+    // Words with their character offsets.
+    let mut words: Vec<(usize, usize, String)> = Vec::new();
+    let mut current: Option<(usize, String)> = None;
+    for (i, c) in text.chars().enumerate() {
+        if c.is_alphanumeric() || ((c == '-' || c == '\'' || c == '’') && current.is_some()) {
+            current.get_or_insert((i, String::new())).1.push(c);
+        } else if let Some((start, w)) = current.take() {
+            words.push((start, i, w));
+        }
+    }
+    if let Some((start, w)) = current.take() {
+        words.push((start, text.chars().count(), w));
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let opens_sentence = |start: usize| {
+        chars[..start]
+            .iter()
+            .rev()
+            .find(|c| !c.is_whitespace() && !matches!(c, '"' | '“' | '‘' | '(' | '\''))
+            .is_none_or(|c| matches!(c, '.' | '!' | '?' | ':' | '\n'))
+            || chars[..start]
+                .iter()
+                .rev()
+                .take_while(|c| **c != '\n')
+                .all(|c| c.is_whitespace())
+    };
+    let capitalised = |w: &str| w.chars().next().is_some_and(char::is_uppercase);
+    let mut found = Vec::new();
+    let mut i = 0;
+    while i < words.len() {
+        // A common word opening a sentence ("The", "According") starts no name.
+        if !capitalised(&words[i].2) || (opens_sentence(words[i].0) && sentence_word(&words[i].2)) {
+            i += 1;
+            continue;
+        }
+        // Extend over capitalised words and joiners followed by a capitalised word.
+        let mut j = i + 1;
+        loop {
+            if j < words.len()
+                && capitalised(&words[j].2)
+                && gap_is_space(&chars, words[j - 1].1, words[j].0)
+            {
+                j += 1;
+                continue;
+            }
+            let mut k = j;
+            while k < words.len()
+                && JOINERS.contains(&words[k].2.as_str())
+                && gap_is_space(&chars, words[k - 1].1, words[k].0)
+            {
+                k += 1;
+            }
+            // One joiner only: "Ministry of Justice", but "Jean Dupont of the Ministry" is two.
+            if k == j + 1
+                && k < words.len()
+                && capitalised(&words[k].2)
+                && gap_is_space(&chars, words[k - 1].1, words[k].0)
+            {
+                j = k + 1;
+                continue;
+            }
+            break;
+        }
+        let (start, end) = (words[i].0, words[j - 1].1);
+        let lone_opening = j == i + 1 && opens_sentence(start) && words[i].2.chars().count() < 3;
+        let lone_letter = j == i + 1 && words[i].2.chars().count() < 2;
+        let calendar = j == i + 1 && CALENDAR.contains(&words[i].2.as_str());
+        if !covered(start, end) && !lone_opening && !lone_letter && !calendar {
+            found.push(Span {
+                start,
+                end,
+                text: chars[start..end].iter().collect(),
+            });
+        }
+        i = j;
+    }
+    found
+}
+
+fn gap_is_space(chars: &[char], end: usize, start: usize) -> bool {
+    chars[end..start].iter().all(|c| *c == ' ')
+}
+
+/// Number words, for the numbers an article writes out.
+const NUMBER_WORDS: &[&str] = &[
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+    "twenty",
+    "thirty",
+    "forty",
+    "fifty",
+    "sixty",
+    "seventy",
+    "eighty",
+    "ninety",
+    "hundred",
+    "hundreds",
+    "thousand",
+    "thousands",
+    "million",
+    "millions",
+    "billion",
+    "billions",
+    "dozen",
+    "dozens",
+];
+
+/// The numbers of a text: digits (with `,` and `.` inside: `1,000`, `40.7`, and a scale word
+/// after them: `40.7 million`) and number words (`two`, `twenty-one`).
+pub fn numbers(text: &str) -> Vec<Span> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut found = Vec::new();
+    let mut i = 0;
+    let is_word_char = |c: char| c.is_alphanumeric();
+    while i < chars.len() {
+        let starts_word = i == 0 || !is_word_char(chars[i - 1]);
+        if chars[i].is_ascii_digit() && starts_word {
+            let mut j = i;
+            while j < chars.len()
+                && (chars[j].is_ascii_digit()
+                    || (matches!(chars[j], ',' | '.')
+                        && chars.get(j + 1).is_some_and(char::is_ascii_digit)))
+            {
+                j += 1;
+            }
+            // "40.7 million"
+            let rest: String = chars[j..chars.len().min(j + 10)].iter().collect();
+            for scale in [" million", " billion", " thousand"] {
+                if rest.to_lowercase().starts_with(scale)
+                    && chars.get(j + scale.len()).is_none_or(|c| !is_word_char(*c))
+                {
+                    j += scale.len();
+                    break;
+                }
+            }
+            found.push(Span {
+                start: i,
+                end: j,
+                text: chars[i..j].iter().collect(),
+            });
+            i = j;
+            continue;
+        }
+        if chars[i].is_alphabetic() && starts_word {
+            let mut j = i;
+            while j < chars.len() && (chars[j].is_alphabetic() || chars[j] == '-') {
+                j += 1;
+            }
+            let word: String = chars[i..j].iter().collect::<String>().to_lowercase();
+            if !word.is_empty() && word.split('-').all(|w| NUMBER_WORDS.contains(&w)) {
+                found.push(Span {
+                    start: i,
+                    end: j,
+                    text: chars[i..j].iter().collect(),
+                });
+            }
+            i = j.max(i + 1);
+            continue;
+        }
+        i += 1;
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn gazetteer(names: &[(&str, &str)]) -> Gazetteer {
+        Gazetteer::new(names.iter().map(|(iri, name)| {
+            (
+                NamedNode::new(format!("http://example.org/{iri}")).unwrap(),
+                (*name).to_owned(),
+            )
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn names_are_found_folded_longest_first_whole_words_with_offsets() {
+        let g = gazetteer(&[
+            ("hnp", "Haitian National Police"),
+            ("hnp", "HNP"),
+            ("haiti", "Haiti"),
+            ("pap", "Port-au-Prince"),
+            ("ruto", "William Ruto"),
+        ]);
+        let text = "In Port au Prince, the HAITIAN  National Police (HNP) met Wílliam\nRuto; Haitians said.";
+        let found = g.find(text);
+        let shown: Vec<(&str, usize, usize)> = found
+            .iter()
+            .map(|m| {
+                (
+                    g.entity(m.entities[0])
+                        .0
+                        .as_str()
+                        .rsplit('/')
+                        .next()
+                        .unwrap(),
+                    m.span.start,
+                    m.span.end,
+                )
+            })
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                ("pap", 3, 17),
+                ("hnp", 23, 47),
+                ("hnp", 49, 52),
+                ("ruto", 58, 70)
+            ],
+            "{found:#?}"
+        );
+        assert_eq!(found[0].span.text, "Port au Prince");
+        assert_eq!(found[3].span.text, "Wílliam\nRuto");
+        // "Haitians" is not "Haiti": whole words only.
+        assert!(found.iter().all(|m| !m.span.text.starts_with("Haitians")));
+    }
+
+    #[test]
+    fn unplaced_names_and_numbers() {
+        let text = "The Minister of Foreign Affairs met Jean Dupont. According to 2 reports, 1,200 officers and forty-two vehicles cost $40.7 million.";
+        let names: Vec<String> = unplaced_names(text, &[])
+            .into_iter()
+            .map(|s| s.text)
+            .collect();
+        assert_eq!(names, ["Minister of Foreign Affairs", "Jean Dupont"]);
+        let numbers: Vec<String> = numbers(text).into_iter().map(|s| s.text).collect();
+        assert_eq!(numbers, ["2", "1,200", "forty-two", "40.7 million"]);
+    }
+}
