@@ -629,9 +629,10 @@ pub struct ValidateArgs {
 /// Example: mss-kg mentions article.txt --skeleton > data/source-005.trig
 #[derive(Debug, Args)]
 pub struct MentionsArgs {
-    /// The article, as plain text (UTF-8); `-` reads standard input
-    #[arg(value_name = "FILE")]
-    pub file: std::path::PathBuf,
+    /// The article, as plain text (UTF-8); `-` reads standard input. Several articles, or
+    /// folders of `.txt` files, give a `file` column first
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<std::path::PathBuf>,
     /// Print a TriG skeleton of the article's source graph instead of the list
     #[arg(long)]
     pub skeleton: bool,

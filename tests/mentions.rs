@@ -197,3 +197,40 @@ fn a_missing_or_binary_article_is_one_line() {
     let run = wd.run(&["mentions", "binary.txt"]).fails();
     assert!(run.stderr.contains("not UTF-8"), "{}", run.stderr);
 }
+
+#[test]
+fn a_folder_of_articles_streams_rows_with_their_file() {
+    let wd = Workdir::new();
+    let folder = format!("{}/tests/fixtures/sources", env!("CARGO_MANIFEST_DIR"));
+    let run = wd.run(&["mentions", &folder, "--format", "json"]).ok();
+    let rows = crate::util::bindings(&run.stdout);
+    let files: BTreeSet<&str> = rows
+        .iter()
+        .map(|r| r["file"].rsplit('/').next().unwrap())
+        .collect();
+    assert_eq!(
+        files,
+        ARTICLES
+            .iter()
+            .map(|a| format!("{a}.txt"))
+            .collect::<BTreeSet<_>>()
+            .iter()
+            .map(String::as_str)
+            .collect()
+    );
+    assert!(run.stderr.contains("5 articles: "), "{}", run.stderr);
+    assert!(run.stderr.contains("articles/s"), "{}", run.stderr);
+    // The same rows as one article at a time.
+    let one = wd.select(&["mentions", &format!("{folder}/{}.txt", ARTICLES[2])]);
+    let part: Vec<_> = rows
+        .iter()
+        .filter(|r| r["file"].ends_with(&format!("{}.txt", ARTICLES[2])))
+        .map(|r| {
+            let mut r = r.clone();
+            r.remove("file");
+            r
+        })
+        .collect();
+    assert_eq!(part, one);
+    wd.run(&["mentions", &folder, "--skeleton"]).misused();
+}

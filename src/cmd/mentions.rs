@@ -10,7 +10,7 @@ use mss_kg::prefixes;
 use mss_kg::sparql::Dataset;
 use mss_kg::store::Access;
 use oxigraph::model::{Literal, NamedNode, Term, Variable};
-use oxigraph::sparql::{QueryResults, QuerySolution, QuerySolutionIter};
+use oxigraph::sparql::{QueryEvaluationError, QueryResults, QuerySolution, QuerySolutionIter};
 use std::collections::BTreeSet;
 use std::io::{Read, Write};
 use std::sync::Arc;
@@ -38,8 +38,125 @@ pub fn run(ctx: &Context, args: MentionsArgs) -> Result<()> {
     if !args.skeleton {
         output::output_format(args.format.as_deref(), None)?;
     }
-    let (text, name) = read_text(&args.file)?;
+    let files = articles(&args.files)?;
+    if args.skeleton && files.len() != 1 {
+        return Err(mss_kg::usage(
+            "--skeleton drafts the source graph of one article: give one file",
+        ));
+    }
+    // Read the first article before the graph, so that a missing file fails at once.
+    let first = read_text(&files[0])?;
     let backend = ctx.backend.open(Access::Read)?;
+    let started = std::time::Instant::now();
+    let gazetteer = gazetteer(ctx, &backend)?;
+    let indexed = started.elapsed().as_secs_f64();
+    let started = std::time::Instant::now();
+    if args.skeleton {
+        let (text, name) = first;
+        let found = gazetteer.find(&text);
+        let unplaced = mentions::unplaced_names(&text, &found);
+        let numbers = mentions::numbers(&text);
+        let entities: BTreeSet<usize> = found
+            .iter()
+            .flat_map(|m| m.entities.iter().copied())
+            .collect();
+        let mut out = ctx.printer.stdout();
+        skeleton(
+            &mut out, &files[0], &text, &gazetteer, &entities, &unplaced, &numbers,
+        )?;
+        out.flush()?;
+        note(
+            ctx,
+            &name,
+            &Counts::of(&found, &unplaced, &numbers),
+            &gazetteer,
+            None,
+        );
+        return Ok(());
+    }
+    // One article: its rows; several: a `file` column first, the articles read one at a time
+    // as the rows stream out.
+    let several = files.len() > 1;
+    let mut columns = vec!["kind", "text", "start", "end", "entity", "label"];
+    if several {
+        columns.insert(0, "file");
+    }
+    let variables: Arc<[Variable]> = columns.into_iter().map(Variable::new_unchecked).collect();
+    let counts = std::rc::Rc::new(std::cell::RefCell::new(Counts::default()));
+    let tally = std::rc::Rc::clone(&counts);
+    let g = &gazetteer;
+    let mut first = Some(first);
+    let rows = files.iter().flat_map(move |path| {
+        let read = match first.take() {
+            Some(read) => Ok(read),
+            None => read_text(path),
+        };
+        let (text, name) = match read {
+            Ok(read) => read,
+            Err(e) => {
+                let e: Box<dyn std::error::Error + Send + Sync> = format!("{e:#}").into();
+                return vec![Err(QueryEvaluationError::Dataset(e))];
+            }
+        };
+        let found = g.find(&text);
+        let unplaced = mentions::unplaced_names(&text, &found);
+        let numbers = mentions::numbers(&text);
+        tally
+            .borrow_mut()
+            .add(&Counts::of(&found, &unplaced, &numbers));
+        rows(g, &found, &unplaced, &numbers)
+            .into_iter()
+            .map(|mut row| {
+                if several {
+                    row.insert(0, Some(Literal::new_simple_literal(&name).into()));
+                }
+                Ok(row)
+            })
+            .collect()
+    });
+    let vars = Arc::clone(&variables);
+    let solutions = QuerySolutionIter::new(
+        variables,
+        rows.map(move |row| row.map(|row| QuerySolution::from((Arc::clone(&vars), row)))),
+    );
+    output::write_results_to(
+        QueryResults::Solutions(solutions),
+        args.format.as_deref(),
+        &ctx.printer,
+        None,
+    )?;
+    let what = if several {
+        format!("{} articles", files.len())
+    } else {
+        files[0].display().to_string()
+    };
+    let rate = several.then(|| (files.len(), indexed, started.elapsed().as_secs_f64()));
+    note(ctx, &what, &counts.borrow(), &gazetteer, rate);
+    Ok(())
+}
+
+/// The articles named: files, `-`, and the `.txt` files of folders (sorted).
+fn articles(paths: &[std::path::PathBuf]) -> Result<Vec<std::path::PathBuf>> {
+    let mut files = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            let found: Vec<_> = mss_kg::files::walk(path)?
+                .into_iter()
+                .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+                .collect();
+            if found.is_empty() {
+                return Err(anyhow!("'{}' holds no .txt article", path.display()));
+            }
+            files.extend(found);
+        } else {
+            files.push(path.clone());
+        }
+    }
+    Ok(files)
+}
+
+/// The gazetteer of every entity's names in the graph.
+fn gazetteer(ctx: &Context, backend: &mss_kg::backend::Backend) -> Result<Gazetteer> {
     let query = mss_kg::sparql::parse_algebra(NAMES, "the names of the graph's entities")?;
     let QueryResults::Solutions(solutions) =
         backend.query(query, Dataset::Union, ctx.deadline().as_ref())?
@@ -55,52 +172,56 @@ pub fn run(ctx: &Context, args: MentionsArgs) -> Result<()> {
             names.push((entity.clone(), name.value().to_owned()));
         }
     }
-    let gazetteer = Gazetteer::new(names)?;
-    let found = gazetteer.find(&text);
-    let unplaced = mentions::unplaced_names(&text, &found);
-    let numbers = mentions::numbers(&text);
-    let entities: BTreeSet<usize> = found
-        .iter()
-        .flat_map(|m| m.entities.iter().copied())
-        .collect();
-    if args.skeleton {
-        let mut out = ctx.printer.stdout();
-        skeleton(
-            &mut out, &args.file, &text, &gazetteer, &entities, &unplaced, &numbers,
-        )?;
-        out.flush()?;
-    } else {
-        let table = rows(&gazetteer, &found, &unplaced, &numbers);
-        let variables: Arc<[Variable]> = ["kind", "text", "start", "end", "entity", "label"]
-            .into_iter()
-            .map(Variable::new_unchecked)
-            .collect();
-        let solutions = QuerySolutionIter::new(
-            Arc::clone(&variables),
-            table
-                .into_iter()
-                .map(move |row| Ok(QuerySolution::from((Arc::clone(&variables), row)))),
-        );
-        output::write_results_to(
-            QueryResults::Solutions(solutions),
-            args.format.as_deref(),
-            &ctx.printer,
-            None,
-        )?;
+    Gazetteer::new(names)
+}
+
+/// What was found, for the summary.
+#[derive(Default)]
+struct Counts {
+    mentions: usize,
+    entities: BTreeSet<usize>,
+    names: usize,
+    numbers: usize,
+}
+
+impl Counts {
+    fn of(found: &[Mention], unplaced: &[Span], numbers: &[Span]) -> Self {
+        Self {
+            mentions: found.len(),
+            entities: found
+                .iter()
+                .flat_map(|m| m.entities.iter().copied())
+                .collect(),
+            names: unplaced.len(),
+            numbers: numbers.len(),
+        }
     }
+
+    fn add(&mut self, other: &Counts) {
+        self.mentions += other.mentions;
+        self.entities.extend(other.entities.iter().copied());
+        self.names += other.names;
+        self.numbers += other.numbers;
+    }
+}
+
+/// The summary line; `rate` is (articles, seconds reading the names, seconds matching).
+fn note(ctx: &Context, what: &str, c: &Counts, g: &Gazetteer, rate: Option<(usize, f64, f64)>) {
+    let s = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let rate = rate.map_or_else(String::new, |(n, indexed, secs)| {
+        format!(
+            "; names read in {indexed:.2}s, articles matched in {secs:.2}s ({} articles/s)",
+            output::per_second(n as u64, secs)
+        )
+    });
     ctx.printer.note(format!(
-        "{name}: {} mention{} of {} known entit{} ({} names in the graph), {} name{} and {} number{} to place",
-        found.len(),
-        if found.len() == 1 { "" } else { "s" },
-        entities.len(),
-        if entities.len() == 1 { "y" } else { "ies" },
-        gazetteer.len(),
-        unplaced.len(),
-        if unplaced.len() == 1 { "" } else { "s" },
-        numbers.len(),
-        if numbers.len() == 1 { "" } else { "s" },
+        "{what}: {} of {} ({} in the graph), {} and {} to place{rate}",
+        s(c.mentions, "mention", "mentions"),
+        s(c.entities.len(), "known entity", "known entities"),
+        s(g.len(), "name", "names"),
+        s(c.names, "name", "names"),
+        s(c.numbers, "number", "numbers"),
     ));
-    Ok(())
 }
 
 /// The article's text, from a file or standard input (`-`).
