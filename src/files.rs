@@ -49,7 +49,14 @@ pub fn write_atomically<T>(
         .tempfile_in(&dir)
         .with_context(|| format!("cannot write in '{}'", dir.display()))?;
     let mut out = BufWriter::with_capacity(1 << 16, temp);
-    let count = write(&mut out)?;
+    // A write that fails (a full disk) says which file it was writing.
+    let count = write(&mut out).map_err(|e| {
+        if e.chain().any(|c| c.is::<std::io::Error>()) {
+            e.context(format!("cannot write '{}'", path.display()))
+        } else {
+            e
+        }
+    })?;
     let temp = out
         .into_inner()
         .map_err(|e| e.into_error())

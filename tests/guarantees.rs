@@ -614,3 +614,80 @@ fn a_killed_serve_mid_put_keeps_the_old_graph_or_the_new() {
     }
     eprintln!("serve killed mid-PUT 12 times: {outcomes:?}");
 }
+
+/// Runs `args` with every file it writes limited to `kib` KiB (`ulimit -f`) and SIGXFSZ ignored,
+/// so that a write past the limit fails with EFBIG, as one fails with ENOSPC on a full disk.
+fn run_with_full_disk(wd: &Workdir, kib: u64, args: &[&str]) -> crate::util::Run {
+    let mut quoted = String::new();
+    for a in args {
+        quoted.push_str(" '");
+        quoted.push_str(&a.replace('\'', "'\\''"));
+        quoted.push('\'');
+    }
+    let script = format!(
+        "ulimit -f {kib}; trap '' XFSZ; exec '{}'{quoted}",
+        env!("CARGO_BIN_EXE_mss-kg")
+    );
+    let cmd = wd.command(&[]);
+    let output = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(script)
+        .envs(
+            cmd.get_envs()
+                .filter_map(|(k, v)| v.map(|v| (k.to_owned(), v.to_owned()))),
+        )
+        .env_remove("RUST_BACKTRACE")
+        .current_dir(cmd.get_current_dir().unwrap())
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    crate::util::Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+/// "A failed load changes nothing", on a full disk: a load whose writes fail (the store's files
+/// may not grow past 2 MiB) is refused in one line, leaves the store as it was and unlocked; an
+/// export to a full disk fails in one line and leaves the file it was to replace as it was.
+#[test]
+fn a_full_disk_fails_in_one_line_and_loses_nothing() {
+    let wd = Workdir::new();
+    let store = wd.store();
+    let store = store.to_str().unwrap();
+    wd.run(&["stats"]).ok();
+    let big = wd.write("big.nt", &triples(400_000));
+    let before = state(&wd, store, "urn:x:big");
+    let run = run_with_full_disk(
+        &wd,
+        2048,
+        &["load", big.to_str().unwrap(), "--graph", "urn:x:big"],
+    );
+    assert_eq!(run.code, 1, "{run:?}");
+    assert_eq!(run.stderr.trim_end().lines().count(), 1, "{run:?}");
+    assert!(run.stderr.starts_with("mss-kg: "), "{run:?}");
+    assert!(!run.stderr.contains("panicked"), "{run:?}");
+    assert_eq!(state(&wd, store, "urn:x:big"), before, "the store changed");
+    // The lock is released and the store takes the same load when there is room.
+    wd.run(&[
+        "--wait",
+        "0",
+        "load",
+        big.to_str().unwrap(),
+        "--graph",
+        "urn:x:big",
+    ])
+    .ok();
+    assert_eq!(state(&wd, store, "urn:x:big").0, "400000");
+
+    let out = wd.write("out.nt", "old contents\n");
+    let run = run_with_full_disk(&wd, 64, &["export", "-o", out.to_str().unwrap()]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert_eq!(run.stderr.trim_end().lines().count(), 1, "{run:?}");
+    assert!(
+        run.stderr.contains("cannot write '") && run.stderr.contains("out.nt'"),
+        "{run:?}"
+    );
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "old contents\n");
+}

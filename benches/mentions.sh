@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Benchmarks `mss-kg mentions` (issue #18): ARTICLES generated articles against a gazetteer of
+# NAMES labels (benches/gen_mentions.py; 10,000 against 1M by default), in one run:
+#   - `mss-kg mentions FOLDER`: the names read from the store, the automaton built, every
+#     article matched (case, accents and punctuation folded, longest first, whole words), rows
+#     written as TSV;
+#   - the peer: GNU grep with the same names as fixed strings (`grep -F -i -w -o -f`), the
+#     classic multi-pattern matcher (no accent folding, no longest-first choice, no offsets).
+# Time and peak memory by GNU time. Writes the "mentions" section of benches/RESULTS.md. Run by
+# hand, never in CI:   benches/mentions.sh [NAMES ARTICLES]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source benches/common.sh
+bench_setup /usr/bin/time:time
+names=${1:-1000000} articles=${2:-10000}
+dir="$work/mentions-$names-$articles"
+[[ -f "$dir/names.nt" ]] || python3 benches/gen_mentions.py "$names" "$articles" "$dir"
+store="$work/mentions-store"; rm -rf "$store"
+"$mss" --store "$store" --quiet load "$dir/names.nt" --graph https://example.org/names
+
+: > "$work/mentions.tsv"
+echo "== mss-kg mentions: $articles articles, $names names" >&2
+/usr/bin/time -f "%e\t%M" -o "$work/time" \
+  "$mss" --store "$store" mentions "$dir/articles" --format tsv > "$work/mentions-out.tsv" 2> "$work/mentions-err"
+cat "$work/mentions-err" >&2
+found=$(grep -c '"entity"' "$work/mentions-out.tsv" || true)
+read_s=$(grep -o 'names read in [0-9.]*' "$work/mentions-err" | grep -o '[0-9.]*$')
+match_s=$(grep -o 'articles matched in [0-9.]*' "$work/mentions-err" | grep -o '[0-9.]*$')
+printf 'mss-kg\t%s\t%s\t%s\t%s\n' "$(tail -1 "$work/time")" "$found" "$read_s" "$match_s" >> "$work/mentions.tsv"
+
+echo "== grep -F -i -w -o -f names.txt" >&2
+/usr/bin/time -f "%e\t%M" -o "$work/time" \
+  bash -c "find '$dir/articles' -name '*.txt' -print0 | sort -z | xargs -0 grep -F -i -w -o -f '$dir/names.txt' > '$work/grep-out.txt'" || true
+printf 'grep\t%s\t%s\t\t\n' "$(tail -1 "$work/time")" "$(wc -l < "$work/grep-out.txt")" >> "$work/mentions.tsv"
+
+python3 - "$work/mentions.tsv" "$("$mss" --version)" "$(nproc)" "$names" "$articles" <<'PY' | python3 benches/put_section.py mentions
+import sys
+rows = {r[0]: r[1:] for r in (line.rstrip("\n").split("\t") for line in open(sys.argv[1]))}
+names, articles = int(sys.argv[4]), int(sys.argv[5])
+print("## Mentions: generated articles against a gazetteer of labels\n")
+print(f"Produced by `benches/mentions.sh` in one run: {sys.argv[2]}, {sys.argv[3]} cores. "
+      f"{articles:,} articles of about 400 words against {names:,} entities' names (labels, and an")
+print("alias for one in five; `benches/gen_mentions.py`), a name every sixteen words on average,")
+print("some in capitals or with accents. *mss-kg*: `mentions FOLDER --format tsv`, from reading the")
+print("names out of the store to the last row; *grep*: GNU grep with the names as fixed strings,")
+print("case-insensitive, whole words (`grep -F -i -w -o -f`), which neither folds accents nor")
+print("gives offsets. Time: wall clock; peak memory: GNU time's maximum resident set size.\n")
+print("| tool | time (s) | peak memory (MiB) | names found | articles/s |")
+print("|---|---|---|---|---|")
+for tool, (secs, rss, found, read_s, match_s) in rows.items():
+    rate = articles / float(secs)
+    print(f"| {tool} | {float(secs):.1f} | {int(rss) / 1024:.0f} | {int(found):,} | {rate:,.0f} |")
+m, g = rows["mss-kg"], rows["grep"]
+print()
+print(f"mss-kg / grep: ×{float(m[0]) / float(g[0]):.2f} in time, ×{int(m[1]) / int(g[1]):.2f} in memory. "
+      f"Of mss-kg's {float(m[0]):.1f} s, reading the names and building the automaton took {float(m[3]):.1f} s "
+      f"and matching {float(m[4]):.1f} s ({articles / float(m[4]):,.0f} articles/s once the names are in).")
+print("grep finds fewer: it misses the accented spellings and, at a place where two names overlap,")
+print("may report the shorter.")
+PY
+sed -n '/<!-- begin mentions -->/,/<!-- end mentions -->/p' benches/RESULTS.md
