@@ -121,13 +121,17 @@ struct Folded {
     text: String,
     /// For each byte of `text`, the offset of its character in the original text.
     origin: Vec<usize>,
+    /// For each character of the original text, its byte offset; then the text's length.
+    bytes: Vec<usize>,
 }
 
 impl Folded {
     fn new(original: &str) -> Self {
         let mut text = String::with_capacity(original.len());
         let mut origin = Vec::with_capacity(original.len());
-        for (i, c) in original.chars().enumerate() {
+        let mut bytes = Vec::with_capacity(original.len() + 1);
+        for (i, (at, c)) in original.char_indices().enumerate() {
+            bytes.push(at);
             for d in std::iter::once(c)
                 .nfd()
                 .filter(|d| !unicode_normalization::char::is_combining_mark(*d))
@@ -143,18 +147,19 @@ impl Folded {
                 }
             }
         }
-        Self { text, origin }
+        bytes.push(original.len());
+        Self {
+            text,
+            origin,
+            bytes,
+        }
     }
 
     /// The original span of folded bytes `start..end`.
     fn span(&self, original: &str, start: usize, end: usize) -> Span {
         let first = self.origin[start];
         let last = self.origin[end - 1];
-        let text: String = original
-            .chars()
-            .skip(first)
-            .take(last + 1 - first)
-            .collect();
+        let text = original[self.bytes[first]..self.bytes[last + 1]].to_owned();
         Span {
             start: first,
             end: last + 1,
@@ -267,43 +272,65 @@ const JOINERS: &[&str] = &[
 /// Runs of capitalised words that no mention covers: candidates for new entities. A single
 /// word opening a sentence is left out when it is a common one ("The", "According").
 pub fn unplaced_names(text: &str, mentions: &[Mention]) -> Vec<Span> {
-    let covered = |start: usize, end: usize| {
-        mentions
-            .iter()
-            .any(|m| m.span.start < end && start < m.span.end)
-    };
-    // Words with their character offsets.
-    let mut words: Vec<(usize, usize, String)> = Vec::new();
-    let mut current: Option<(usize, String)> = None;
+    // Words with their character offsets, and whether each opens a sentence (nothing but
+    // quotes and brackets since a full stop, a colon, or the start of its line), in one pass.
+    struct Word {
+        start: usize,
+        end: usize,
+        text: String,
+        opens: bool,
+    }
+    let mut words: Vec<Word> = Vec::new();
+    let mut current: Option<Word> = None;
+    let mut last_mark: Option<char> = None;
+    let mut line_blank = true;
+    let mut count = 0;
     for (i, c) in text.chars().enumerate() {
+        count = i + 1;
         if c.is_alphanumeric() || ((c == '-' || c == '\'' || c == '’') && current.is_some()) {
-            current.get_or_insert((i, String::new())).1.push(c);
-        } else if let Some((start, w)) = current.take() {
-            words.push((start, i, w));
+            if current.is_none() {
+                let opens =
+                    line_blank || last_mark.is_none_or(|m| matches!(m, '.' | '!' | '?' | ':'));
+                current = Some(Word {
+                    start: i,
+                    end: i,
+                    text: String::new(),
+                    opens,
+                });
+            }
+            current.as_mut().expect("a word").text.push(c);
+        } else if let Some(mut w) = current.take() {
+            w.end = i;
+            words.push(w);
+        }
+        if c == '\n' {
+            line_blank = true;
+        } else if !c.is_whitespace() {
+            line_blank = false;
+            if !matches!(c, '"' | '“' | '‘' | '(' | '\'') {
+                last_mark = Some(c);
+            }
         }
     }
-    if let Some((start, w)) = current.take() {
-        words.push((start, text.chars().count(), w));
+    if let Some(mut w) = current.take() {
+        w.end = count;
+        words.push(w);
     }
     let chars: Vec<char> = text.chars().collect();
-    let opens_sentence = |start: usize| {
-        chars[..start]
-            .iter()
-            .rev()
-            .find(|c| !c.is_whitespace() && !matches!(c, '"' | '“' | '‘' | '(' | '\''))
-            .is_none_or(|c| matches!(c, '.' | '!' | '?' | ':' | '\n'))
-            || chars[..start]
-                .iter()
-                .rev()
-                .take_while(|c| **c != '\n')
-                .all(|c| c.is_whitespace())
+    // Mentions come in text order and do not overlap: one pointer walks them.
+    let mut next_mention = 0;
+    let mut covered = |start: usize, end: usize| {
+        while next_mention < mentions.len() && mentions[next_mention].span.end <= start {
+            next_mention += 1;
+        }
+        next_mention < mentions.len() && mentions[next_mention].span.start < end
     };
     let capitalised = |w: &str| w.chars().next().is_some_and(char::is_uppercase);
     let mut found = Vec::new();
     let mut i = 0;
     while i < words.len() {
         // A common word opening a sentence ("The", "According") starts no name.
-        if !capitalised(&words[i].2) || (opens_sentence(words[i].0) && sentence_word(&words[i].2)) {
+        if !capitalised(&words[i].text) || (words[i].opens && sentence_word(&words[i].text)) {
             i += 1;
             continue;
         }
@@ -311,34 +338,34 @@ pub fn unplaced_names(text: &str, mentions: &[Mention]) -> Vec<Span> {
         let mut j = i + 1;
         loop {
             if j < words.len()
-                && capitalised(&words[j].2)
-                && gap_is_space(&chars, words[j - 1].1, words[j].0)
+                && capitalised(&words[j].text)
+                && gap_is_space(&chars, words[j - 1].end, words[j].start)
             {
                 j += 1;
                 continue;
             }
             let mut k = j;
             while k < words.len()
-                && JOINERS.contains(&words[k].2.as_str())
-                && gap_is_space(&chars, words[k - 1].1, words[k].0)
+                && JOINERS.contains(&words[k].text.as_str())
+                && gap_is_space(&chars, words[k - 1].end, words[k].start)
             {
                 k += 1;
             }
             // One joiner only: "Ministry of Justice", but "Jean Dupont of the Ministry" is two.
             if k == j + 1
                 && k < words.len()
-                && capitalised(&words[k].2)
-                && gap_is_space(&chars, words[k - 1].1, words[k].0)
+                && capitalised(&words[k].text)
+                && gap_is_space(&chars, words[k - 1].end, words[k].start)
             {
                 j = k + 1;
                 continue;
             }
             break;
         }
-        let (start, end) = (words[i].0, words[j - 1].1);
-        let lone_opening = j == i + 1 && opens_sentence(start) && words[i].2.chars().count() < 3;
-        let lone_letter = j == i + 1 && words[i].2.chars().count() < 2;
-        let calendar = j == i + 1 && CALENDAR.contains(&words[i].2.as_str());
+        let (start, end) = (words[i].start, words[j - 1].end);
+        let lone_opening = j == i + 1 && words[i].opens && words[i].text.chars().count() < 3;
+        let lone_letter = j == i + 1 && words[i].text.chars().count() < 2;
+        let calendar = j == i + 1 && CALENDAR.contains(&words[i].text.as_str());
         if !covered(start, end) && !lone_opening && !lone_letter && !calendar {
             found.push(Span {
                 start,

@@ -9,30 +9,33 @@ use mss_kg::output;
 use mss_kg::prefixes;
 use mss_kg::sparql::Dataset;
 use mss_kg::store::Access;
-use oxigraph::model::{Literal, NamedNode, Term, Variable};
+use oxigraph::model::{Literal, NamedNode, NamedOrBlankNode, Term, Variable};
 use oxigraph::sparql::{QueryEvaluationError, QueryResults, QuerySolution, QuerySolutionIter};
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::io::{Read, Write};
 use std::sync::Arc;
 
-/// The names of every entity the graph knows: labels first (an entity is shown with its first),
-/// then aliases. Reported facts, articles and vocabulary terms name no entity.
-const NAMES: &str = r#"
-SELECT ?entity ?name WHERE {
-  { ?entity rdfs:label ?name BIND(0 AS ?rank) }
-  UNION { ?entity skos:prefLabel|schema:name ?name BIND(1 AS ?rank) }
-  UNION { ?entity skos:altLabel|schema:alternateName ?name BIND(2 AS ?rank) }
-  FILTER(isIRI(?entity) && isLiteral(?name))
-  FILTER NOT EXISTS { ?entity a/rdfs:subClassOf* mss:ReportedFact }
-  FILTER NOT EXISTS {
-    VALUES ?vocabulary { owl:Class rdfs:Class rdf:Property owl:ObjectProperty owl:DatatypeProperty
-                         owl:AnnotationProperty skos:Concept skos:ConceptScheme owl:Ontology
-                         mss:Article sh:NodeShape }
-    ?entity a ?vocabulary
+/// The classes whose members name no entity: reported facts (and their subclasses), articles,
+/// and the terms of vocabularies.
+const NOT_ENTITIES: &str = r#"
+SELECT DISTINCT ?class WHERE {
+  { ?class rdfs:subClassOf* mss:ReportedFact }
+  UNION {
+    VALUES ?class { owl:Class rdfs:Class rdf:Property owl:ObjectProperty owl:DatatypeProperty
+                    owl:AnnotationProperty skos:Concept skos:ConceptScheme owl:Ontology
+                    mss:Article sh:NodeShape }
   }
 }
-ORDER BY ?rank ?entity ?name
 "#;
+
+/// What names an entity, in the order an entity's label is chosen (its first name given).
+const NAME_PROPERTIES: [&str; 5] = [
+    "http://www.w3.org/2000/01/rdf-schema#label",
+    "http://www.w3.org/2004/02/skos/core#prefLabel",
+    "http://schema.org/name",
+    "http://www.w3.org/2004/02/skos/core#altLabel",
+    "http://schema.org/alternateName",
+];
 
 pub fn run(ctx: &Context, args: MentionsArgs) -> Result<()> {
     if !args.skeleton {
@@ -155,21 +158,36 @@ fn articles(paths: &[std::path::PathBuf]) -> Result<Vec<std::path::PathBuf>> {
     Ok(files)
 }
 
-/// The gazetteer of every entity's names in the graph.
+/// The gazetteer of every entity's names in the graph, read straight from the store's indexes
+/// (a name property at a time; a name several graphs hold is one name), leaving out the members
+/// of [`NOT_ENTITIES`].
 fn gazetteer(ctx: &Context, backend: &mss_kg::backend::Backend) -> Result<Gazetteer> {
-    let query = mss_kg::sparql::parse_algebra(NAMES, "the names of the graph's entities")?;
+    let query = mss_kg::sparql::parse_algebra(NOT_ENTITIES, "the classes that are not entities")?;
     let QueryResults::Solutions(solutions) =
         backend.query(query, Dataset::Union, ctx.deadline().as_ref())?
     else {
         unreachable!("a SELECT answers solutions")
     };
-    let mut names = Vec::new();
+    let rdf_type = NamedNode::new_unchecked("http://www.w3.org/1999/02/22-rdf-syntax-ns#type");
+    let mut excluded: HashSet<NamedOrBlankNode> = HashSet::new();
     for row in solutions {
-        let row = row?;
-        if let (Some(Term::NamedNode(entity)), Some(Term::Literal(name))) =
-            (row.get("entity"), row.get("name"))
-        {
-            names.push((entity.clone(), name.value().to_owned()));
+        if let Some(class) = row?.get("class") {
+            for quad in backend.quads(None, Some(&rdf_type), Some(class), None)? {
+                excluded.insert(quad?.subject);
+            }
+        }
+    }
+    let mut names = Vec::new();
+    for property in NAME_PROPERTIES {
+        let property = NamedNode::new_unchecked(property);
+        for quad in backend.quads(None, Some(&property), None, None)? {
+            let quad = quad?;
+            if let (NamedOrBlankNode::NamedNode(entity), Term::Literal(name)) =
+                (&quad.subject, &quad.object)
+                && !excluded.contains(&quad.subject)
+            {
+                names.push((entity.clone(), name.value().to_owned()));
+            }
         }
     }
     Gazetteer::new(names)
