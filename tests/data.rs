@@ -570,6 +570,30 @@ fn shapes_reject_a_deployment_without_source_count_or_date() {
     assert!(report.contains("Every deployment has a date"), "{report}");
 }
 
+/// Issue #22: a date the curators derived is flagged with how (a wording without its year, a
+/// bound), an inferred count says how it is derived, and an editorial statement has provenance.
+#[test]
+fn shapes_reject_unflagged_derived_dates_and_editorial_statements_without_provenance() {
+    let wd = Workdir::new();
+    wd.write("bad.trig", include_str!("fixtures/bad-dates.trig"));
+    wd.run(&["load", "bad.trig"]).ok();
+    let (conforms, report) = shacl(&wd, &[]);
+    assert!(!conforms, "{report}");
+    for expected in [
+        "meeting-dated-from-june",
+        "This date is not in its source's words",
+        "statement-bounded-silently",
+        "A date bound is derived",
+        "an inferred count how it is derived",
+        "editorial-without-provenance",
+        "names its reference URL or item",
+        "says why it is added",
+        "The triple an editorial statement describes is asserted",
+    ] {
+        assert!(report.contains(expected), "{expected} not in {report}");
+    }
+}
+
 /// Issue #23: every `sources` cell is a citation people can use (the source's number and its
 /// publication date, or its window), with the file names beside it for machines; statuses say
 /// when (the citation's date) and the personnel the sources count; a tenure without a start says
