@@ -459,6 +459,8 @@ fn cq14_humanitarian_figures() {
     let displaced = find(&rows, "value", "1000000");
     assert_eq!(displaced["qualifier"], "more than");
     assert_eq!(sources(displaced), set(&[S002, S003]));
+    // Issue #22: 003 has it from local reports, 002 states it itself.
+    assert_eq!(displaced["cited_from"], "003: local reports");
     let control = find(&rows, "value", "90");
     assert_eq!(
         (control["qualifier"].as_str(), control["about"].as_str()),
@@ -466,7 +468,7 @@ fn cq14_humanitarian_figures() {
     );
     assert_eq!(sources(control), set(&[S003]));
     let killed = find(&rows, "value", "56000");
-    assert_eq!(killed["cited_from"], "local reports");
+    assert_eq!(killed["cited_from"], "003: local reports");
     assert_eq!(killed["date"], "2024");
     assert_eq!(sources(killed), set(&[S003]));
 }
@@ -478,13 +480,29 @@ fn cq15_officer_complaints() {
     assert_eq!(
         complaints,
         set(&[
+            "Abandoned by the other contingents",
             "Sent alone into the riskiest areas",
+            "The only ones facing the gangs",
             "Gangs are better armed",
             "Faulty armoured vehicles",
             "No air support",
             "Favouritism in patrol duty",
+            "Patrols dodged by connections",
+            "Working under unbearable pressure",
         ])
     );
+    // Issue #22: the two officers 003 quotes separately are two speakers, each with their words.
+    let first = find(&rows, "complaint", "The only ones facing the gangs");
+    let second = find(&rows, "complaint", "Patrols dodged by connections");
+    assert_eq!(
+        first["who"],
+        "Kenyan officer quoted first by 003 (name not given)"
+    );
+    assert_eq!(
+        second["who"],
+        "Kenyan officer quoted second by 003, anonymous"
+    );
+    assert_eq!(second["quote"], "It’s all about who you know");
     assert!(
         rows.iter()
             .all(|r| r["outlet"] == "Agencia EFE" && sources(r) == set(&[S003]))
@@ -736,4 +754,81 @@ fn outside_knowledge_is_editorial_and_says_so() {
     );
     assert!(!card.contains("also: Kenya Police"), "{card}");
     assert!(card.contains("Kenya Police  [editorial]"), "{card}");
+}
+
+/// Issue #22: facts the articles state that had no structure: the arrivals of four countries'
+/// troops (004), Murkomen's claim of progress (004), the waiver's reporter and purpose (004), the
+/// mission's launch (001); and figures an article attributes carry whom it attributes them to.
+#[test]
+fn stated_facts_have_structure_and_attributions() {
+    let wd = Workdir::new();
+    let arrivals = wd.select(&[
+        "--memory",
+        "query",
+        "SELECT ?country ?date WHERE { ?a a mss:Arrival ; mss:country/rdfs:label ?country ;
+           prov:wasDerivedFrom src:004_dab5f6f63f8bcf4a .
+           ?r schema:subEvent ?a ; mss:countryCount 4 ; schema:participant mssr:godfrey-otunge .
+           OPTIONAL { ?a mss:date ?date } } ORDER BY ?country",
+    ]);
+    let countries: Vec<(&str, &str)> = arrivals
+        .iter()
+        .map(|r| {
+            (
+                r["country"].as_str(),
+                r.get("date").map_or("", String::as_str),
+            )
+        })
+        .collect();
+    assert_eq!(
+        countries,
+        [
+            ("Belize", ""),
+            ("El Salvador", "2025-02-04"),
+            ("Guatemala", ""),
+            ("Jamaica", "")
+        ]
+    );
+    let one = |query: &str| -> Row {
+        let rows = wd.select(&["--memory", "query", query]);
+        assert_eq!(rows.len(), 1, "{query}: {rows:#?}");
+        rows.into_iter().next().unwrap()
+    };
+    let claim = one(
+        "SELECT ?who ?quote WHERE { ?c a mss:Claim ; mss:claimant/rdfs:label ?who ;
+           schema:isPartOf mssr:post-murkomen-x-2025-02-06 ; mss:quote ?quote }",
+    );
+    assert_eq!(claim["who"], "Kipchumba Murkomen");
+    let waiver = one(
+        "SELECT ?by (COUNT(?purpose) AS ?purposes) WHERE { mssr:waiver-us-40-7-million
+           prov:wasAttributedTo/rdfs:label ?by ; mss:purpose ?purpose } GROUP BY ?by",
+    );
+    assert_eq!(
+        (waiver["by"].as_str(), waiver["purposes"].as_str()),
+        ("US Embassy in Haiti", "2")
+    );
+    let launch = one(
+        "SELECT ?date ?inferred ?months WHERE { ?l a mss:Launch ; mss:mission mssr:mss ;
+           mss:date ?date ; mss:dateInferred ?inferred ;
+           mss:dateOffset [ time:numericDuration ?months ; time:unitType time:unitMonth ] }",
+    );
+    assert_eq!(
+        (
+            launch["date"].as_str(),
+            launch["inferred"].as_str(),
+            launch["months"].as_str()
+        ),
+        ("2024-06", "true", "2")
+    );
+    // 000's "approximately 400" is part of what Reuters reported.
+    let total =
+        one("SELECT ?by WHERE { mssr:figure-kenya-total-000 prov:wasAttributedTo/rdfs:label ?by }");
+    assert_eq!(total["by"], "Reuters");
+    // Otunge received the troops: it is among what he did.
+    let otunge = saved(&wd, "person-actions");
+    let received = find(
+        &otunge,
+        "what",
+        "Otunge receives troops from four countries",
+    );
+    assert_eq!(sources(received), set(&[S004]));
 }
