@@ -4,6 +4,7 @@ mod util;
 
 mod browser;
 mod cli;
+mod coverage;
 mod data;
 mod describe;
 mod diff;
