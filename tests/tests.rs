@@ -13,6 +13,7 @@ mod guarantees;
 mod limits;
 mod link;
 mod load;
+mod numbers;
 mod queries;
 mod query;
 mod remote;
