@@ -3,7 +3,7 @@
 
 use crate::backend::Backend as Store;
 use crate::output::display_term;
-use crate::prefixes;
+use crate::prefixes::{self, EDITORIAL};
 use crate::queries::expand_iri;
 use anyhow::{Context as _, Result, anyhow};
 use oxigraph::model::{GraphName, NamedNode, NamedNodeRef, NamedOrBlankNodeRef, Quad, Term};
@@ -17,6 +17,11 @@ pub const LABEL_PROPERTIES: &[&str] = &[
     "http://schema.org/name",
     "http://schema.org/alternateName",
 ];
+
+/// Names to find an entity by but never to show as its name (skos:hiddenLabel: an imprecise name
+/// or another spelling, from the editorial graph; issue #22). A card lists them among its facts,
+/// with their source.
+pub const HIDDEN_LABEL: &str = "http://www.w3.org/2004/02/skos/core#hiddenLabel";
 
 const RDF_TYPE: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type";
 const SAME_AS: [&str; 2] = [
@@ -65,7 +70,7 @@ pub fn lookup(store: &Store, wanted: &str) -> Result<Lookup> {
     // Names holding all the wanted words, by the share of the name those words cover.
     let mut partial: BTreeMap<NamedNode, (f64, String)> = BTreeMap::new();
     let mut similar: Vec<(f64, NamedNode, String)> = Vec::new();
-    for property in LABEL_PROPERTIES {
+    for property in LABEL_PROPERTIES.iter().chain([&HIDDEN_LABEL]) {
         let property = NamedNode::new_unchecked(*property);
         for quad in store.quads(None, Some(&property), None, None)? {
             let quad = quad?;
@@ -374,7 +379,14 @@ pub fn card(store: &Store, iri: &NamedNode) -> Result<Card> {
                 card.external.insert(prefixes::compact(other.as_str()));
             }
             (Term::Literal(l), p) if LABEL_PROPERTIES.contains(&p) => {
-                card.names.insert(l.value().to_owned());
+                // A name no article uses says where it comes from (issue #22).
+                let editorial =
+                    matches!(&quad.graph_name, GraphName::NamedNode(g) if g.as_str() == EDITORIAL);
+                card.names.insert(if editorial {
+                    format!("{} [{source}]", l.value())
+                } else {
+                    l.value().to_owned()
+                });
             }
             _ => {
                 let key = property_label(&quad.predicate)?;

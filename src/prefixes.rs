@@ -10,6 +10,9 @@ pub const MSSR: &str = "https://w3id.org/mss-kg/id/";
 pub const SRC: &str = "https://w3id.org/mss-kg/source/";
 /// Graphs of the bundled files that are not sources (the ontology, the shapes, curated data).
 pub const GRAPH: &str = "https://w3id.org/mss-kg/graph/";
+/// The graph of knowledge from outside the source articles (data/editorial.trig), cited as
+/// `editorial`.
+pub const EDITORIAL: &str = "https://w3id.org/mss-kg/graph/editorial";
 
 /// `(prefix, namespace)` pairs, in the order they are declared.
 pub const COMMON: &[(&str, &str)] = &[

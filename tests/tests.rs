@@ -4,6 +4,7 @@ mod util;
 
 mod browser;
 mod cli;
+mod coverage;
 mod data;
 mod describe;
 mod diff;
@@ -13,6 +14,7 @@ mod limits;
 mod link;
 mod load;
 mod mentions;
+mod numbers;
 mod queries;
 mod query;
 mod remote;
