@@ -584,10 +584,10 @@ pub struct DiffArgs {
 /// the store: the files' graphs in place of the store's graphs of the same names, the rest of
 /// the store as their context (the ontology's classes, the entities they refer to), reporting
 /// what the files describe, each finding with the file and line where its node is first
-/// described. Nothing is loaded. The engine is the rudof project's SHACL Core validator; the
-/// shapes are the bundled ontology/shapes.ttl unless --shapes names others.
+/// described. Nothing is loaded. The engine is the rudof project's SHACL validator (Core and
+/// SPARQL); the shapes are the bundled ontology/shapes.ttl unless --shapes names others.
 ///
-/// The consistency checks, saved queries tagged `consistency` (`mss-kg queries list`), add
+/// The consistency checks, saved queries tagged `consistency` (`mss-kg queries --tag consistency`), add
 /// warnings where the sources disagree, each naming the sources on both sides.
 ///
 /// Exit status: 0 when nothing violates a shape (warnings aside, unless --strict), 1 when

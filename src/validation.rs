@@ -144,6 +144,9 @@ pub struct Finding {
 /// The shapes, compiled for validation.
 pub struct Shapes {
     schema: IRSchema,
+    /// The `sh:message` of each shape named by an IRI (English first): SHACL gives it to every
+    /// result of the shape, which the engine does for property shapes only.
+    messages: std::collections::HashMap<NamedNode, String>,
 }
 
 impl Shapes {
@@ -156,13 +159,34 @@ impl Shapes {
                     .map_err(|e| crate::input::parse_error(name, e.into(), "nothing was validated"))
             })
             .collect::<Result<Vec<_>>>()?;
+        let message = NamedNode::new_unchecked(format!("{SH}message"));
+        let mut messages: std::collections::HashMap<NamedNode, (u8, String)> = Default::default();
+        for t in &triples {
+            if let (NamedOrBlankNode::NamedNode(shape), Term::Literal(text)) =
+                (&t.subject, &t.object)
+                && t.predicate == message
+            {
+                let rank = match text.language() {
+                    Some("en") => 0,
+                    None => 1,
+                    Some(_) => 2,
+                };
+                let entry = messages
+                    .entry(shape.clone())
+                    .or_insert_with(|| (rank, text.value().to_owned()));
+                if rank < entry.0 {
+                    *entry = (rank, text.value().to_owned());
+                }
+            }
+        }
+        let messages = messages.into_iter().map(|(k, (_, v))| (k, v)).collect();
         let graph = in_memory(triples)?;
         let ast = ShaclParser::new(graph)
             .parse()
             .map_err(|e| anyhow!("{name}: not a SHACL shapes graph: {e}"))?;
         let schema = IRSchema::compile(&ast)
             .map_err(|e| anyhow!("{name}: cannot compile the shapes: {e}"))?;
-        Ok(Self { schema })
+        Ok(Self { schema, messages })
     }
 }
 
@@ -183,7 +207,9 @@ pub fn validate(
     shapes: &Shapes,
 ) -> Result<Vec<Finding>> {
     let graph = in_memory(triples)?;
-    let mut validation = GraphValidation::new(Graph::from(graph));
+    let graph =
+        Graph::try_from(graph).map_err(|e| anyhow!("cannot hold the graph for validation: {e}"))?;
+    let mut validation = GraphValidation::new(graph);
     let report = validation
         .validate(
             &shapes.schema,
@@ -228,6 +254,13 @@ pub fn validate(
             })
             .min()
             .map(|(_, _, text)| text);
+        // A shape's own message wins over the engine's default ("OR not satisfied").
+        let message = shape
+            .as_ref()
+            .filter(|_| !component.as_str().ends_with("#SPARQLConstraintComponent"))
+            .and_then(|s| shapes.messages.get(s))
+            .cloned()
+            .or(message);
         findings.push(Finding {
             severity,
             focus: result.focus_node().clone().into(),

@@ -15,7 +15,12 @@ fn results(json: &str) -> (BTreeSet<String>, serde_json::Value) {
         .as_array()
         .unwrap()
         .iter()
-        .filter(|r| r["component"] != "http://www.w3.org/ns/shacl#SPARQLConstraintComponent")
+        // The shapes' results, not the consistency checks' (saved queries, which pySHACL lacks).
+        .filter(|r| {
+            !r["shape"]
+                .as_str()
+                .is_some_and(|s| s.starts_with("https://w3id.org/mss-kg/query/"))
+        })
         .map(|r| {
             let path = r["path"]
                 .as_str()
@@ -148,8 +153,13 @@ fn files_are_checked_without_loading_them_and_findings_name_their_lines() {
         "{}",
         run.stdout
     );
+    let described = BROKEN
+        .lines()
+        .filter(|l| l.starts_with("    ex:broken-"))
+        .count();
     assert!(
-        run.stderr.contains("18 nodes described in 1 path"),
+        run.stderr
+            .contains(&format!("{described} nodes described in 1 path")),
         "{}",
         run.stderr
     );
