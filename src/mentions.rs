@@ -5,8 +5,8 @@
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Input, MatchKind};
 use anyhow::{Context, Result};
+use hashbrown::HashTable;
 use oxigraph::model::NamedNode;
-use std::collections::HashMap;
 use unicode_normalization::UnicodeNormalization;
 
 /// The names of the known entities, folded, in one automaton.
@@ -33,42 +33,98 @@ pub struct Mention {
     pub entities: Vec<usize>,
 }
 
-impl Gazetteer {
-    /// Builds the automaton from `(entity, name)` pairs; an entity's label is its first name
-    /// given (give `rdfs:label`s first). Names that fold to nothing are skipped.
-    pub fn new(names: impl IntoIterator<Item = (NamedNode, String)>) -> Result<Self> {
-        let mut entity_index: HashMap<NamedNode, usize> = HashMap::new();
-        let mut entities: Vec<(NamedNode, String)> = Vec::new();
-        let mut pattern_index: HashMap<String, usize> = HashMap::new();
-        let mut patterns: Vec<String> = Vec::new();
-        let mut bearers: Vec<Vec<usize>> = Vec::new();
-        for (entity, name) in names {
-            let folded = crate::names::normalize(&name);
-            if folded.is_empty() {
-                continue;
-            }
-            let e = *entity_index.entry(entity.clone()).or_insert_with(|| {
-                entities.push((entity, name.clone()));
-                entities.len() - 1
-            });
-            let p = *pattern_index.entry(folded.clone()).or_insert_with(|| {
-                patterns.push(folded);
-                bearers.push(Vec::new());
-                patterns.len() - 1
-            });
-            if !bearers[p].contains(&e) {
-                bearers[p].push(e);
-            }
+/// Gathers the names of a [`Gazetteer`] one at a time, so that they need not all be held twice.
+pub struct Builder {
+    hasher: hashbrown::DefaultHashBuilder,
+    entity_index: HashTable<usize>,
+    entities: Vec<(NamedNode, String)>,
+    pattern_index: HashTable<usize>,
+    patterns: Vec<String>,
+    bearers: Vec<Vec<usize>>,
+}
+
+impl Default for Builder {
+    fn default() -> Self {
+        Self {
+            hasher: hashbrown::DefaultHashBuilder::default(),
+            entity_index: HashTable::new(),
+            entities: Vec::new(),
+            pattern_index: HashTable::new(),
+            patterns: Vec::new(),
+            bearers: Vec::new(),
         }
+    }
+}
+
+impl Builder {
+    /// Adds a name of `entity`; its first name given is its label (give `rdfs:label`s first).
+    /// Names that fold to nothing are skipped. Each IRI and each folded name is held once.
+    pub fn add(&mut self, entity: NamedNode, name: String) {
+        let folded = crate::names::normalize(&name);
+        if folded.is_empty() {
+            return;
+        }
+        let hasher = &self.hasher;
+        let hash = |s: &str| std::hash::BuildHasher::hash_one(hasher, s);
+        let entities = &mut self.entities;
+        let h = hash(entity.as_str());
+        let e = match self.entity_index.find(h, |&i| entities[i].0 == entity) {
+            Some(&i) => i,
+            None => {
+                entities.push((entity, name));
+                let i = entities.len() - 1;
+                self.entity_index
+                    .insert_unique(h, i, |&j| hash(entities[j].0.as_str()));
+                i
+            }
+        };
+        let patterns = &mut self.patterns;
+        let h = hash(&folded);
+        let p = match self.pattern_index.find(h, |&i| patterns[i] == folded) {
+            Some(&i) => i,
+            None => {
+                patterns.push(folded);
+                self.bearers.push(Vec::new());
+                let i = patterns.len() - 1;
+                self.pattern_index
+                    .insert_unique(h, i, |&j| hash(&patterns[j]));
+                i
+            }
+        };
+        if !self.bearers[p].contains(&e) {
+            self.bearers[p].push(e);
+        }
+    }
+
+    /// The automaton over every name added.
+    pub fn build(self) -> Result<Gazetteer> {
+        let Self {
+            entities,
+            patterns,
+            bearers,
+            ..
+        } = self;
         let automaton = AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
             .build(&patterns)
             .context("cannot build the name matcher")?;
-        Ok(Self {
+        drop(patterns);
+        Ok(Gazetteer {
             automaton,
             bearers,
             entities,
         })
+    }
+}
+
+impl Gazetteer {
+    /// Builds the automaton from `(entity, name)` pairs (see [`Builder::add`]).
+    pub fn new(names: impl IntoIterator<Item = (NamedNode, String)>) -> Result<Self> {
+        let mut builder = Builder::default();
+        for (entity, name) in names {
+            builder.add(entity, name);
+        }
+        builder.build()
     }
 
     pub fn entity(&self, index: usize) -> &(NamedNode, String) {

@@ -177,7 +177,7 @@ fn gazetteer(ctx: &Context, backend: &mss_kg::backend::Backend) -> Result<Gazett
             }
         }
     }
-    let mut names = Vec::new();
+    let mut names = mentions::Builder::default();
     for property in NAME_PROPERTIES {
         let property = NamedNode::new_unchecked(property);
         for quad in backend.quads(None, Some(&property), None, None)? {
@@ -186,11 +186,11 @@ fn gazetteer(ctx: &Context, backend: &mss_kg::backend::Backend) -> Result<Gazett
                 (&quad.subject, &quad.object)
                 && !excluded.contains(&quad.subject)
             {
-                names.push((entity.clone(), name.value().to_owned()));
+                names.add(entity.clone(), name.value().to_owned());
             }
         }
     }
-    Gazetteer::new(names)
+    names.build()
 }
 
 /// What was found, for the summary.
