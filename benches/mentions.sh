@@ -62,7 +62,11 @@ print(f"mss-kg / pyahocorasick: ×{float(m[0]) / float(p[0]):.2f} in time, ×{in
       f"{float(m[4]):.1f} s ({articles / float(m[4]):,.0f} articles/s once the names are in). Target (issue #18): "
       "none given; the articles of a day are matched in well under a second.")
 print("mss-kg finds a few more: pyahocorasick's longest match at a place can hide a whole-word match")
-print("that starts inside it. The first run, with glibc's allocator, matched 4.7 times slower once the")
-print("automaton was built (a million small allocations come and gone): the binary now uses mimalloc.")
+print("that starts inside it. Most of the matching time is glibc's malloc, slowed by the million small")
+print("allocations that came and went while the names were read: with jemalloc or mimalloc preloaded")
+print("(LD_PRELOAD) matching is about 3 times faster. mss-kg cannot take either as its global allocator:")
+print("Oxigraph 0.5 frees RocksDB's C error strings with Rust's allocator (`CString::from_raw`), which")
+print("then crashes on the first storage error (found by the full-disk test); it calls `malloc_trim`")
+print("after building the automaton instead.")
 PY
 sed -n '/<!-- begin mentions -->/,/<!-- end mentions -->/p' benches/RESULTS.md

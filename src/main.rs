@@ -9,12 +9,6 @@ use clap::Parser;
 use cli::Cli;
 use std::process::ExitCode;
 
-/// mimalloc rather than the system's allocator: glibc's slows down once a million small
-/// allocations have come and gone (`mentions` against 1M names matched articles 4.7 times
-/// slower after building its automaton; benches/RESULTS.md, "mentions").
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> ExitCode {
     // Called back by the shell's completion script (`mss-kg completions SHELL`): answers and exits.
     clap_complete::CompleteEnv::with_factory(<Cli as clap::CommandFactory>::command)

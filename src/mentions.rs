@@ -109,11 +109,29 @@ impl Builder {
             .build(&patterns)
             .context("cannot build the name matcher")?;
         drop(patterns);
+        release_freed_memory();
         Ok(Gazetteer {
             automaton,
             bearers,
             entities,
         })
+    }
+}
+
+/// Hands the memory freed while building back (glibc's `malloc_trim`): after a million small
+/// allocations have come and gone, glibc's allocator served the matching that follows 4.7 times
+/// slower (benches/RESULTS.md, "mentions"). A custom global allocator would avoid it, but
+/// Oxigraph 0.5 frees RocksDB's C error strings with Rust's allocator, which must stay malloc.
+fn release_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        unsafe extern "C" {
+            fn malloc_trim(pad: usize) -> i32;
+        }
+        // SAFETY: malloc_trim only returns free memory to the system; it takes no pointer.
+        unsafe {
+            malloc_trim(0);
+        }
     }
 }
 
@@ -142,7 +160,11 @@ impl Gazetteer {
     /// Every mention of a known name in `text`, in text order: the longest name at each place,
     /// whole words only.
     pub fn find(&self, text: &str) -> Vec<Mention> {
-        let folded = Folded::new(text);
+        FOLDED.with_borrow_mut(|folded| self.find_in(text, folded))
+    }
+
+    fn find_in(&self, text: &str, folded: &mut Folded) -> Vec<Mention> {
+        folded.fill(text);
         let hay = folded.text.as_bytes();
         let mut found = Vec::new();
         let mut at = 0;
@@ -171,8 +193,16 @@ impl Gazetteer {
     }
 }
 
+// Buffers kept from one article to the next: allocating them afresh for each was most of the
+// time of matching, once a million names had fragmented glibc's heap.
+thread_local! {
+    static FOLDED: std::cell::RefCell<Folded> = std::cell::RefCell::new(Folded::default());
+    static CHARS: std::cell::RefCell<Vec<char>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 /// A text folded as names are ([`crate::names::normalize`] without dropping articles), each
 /// byte mapped back to the character it came from.
+#[derive(Default)]
 struct Folded {
     text: String,
     /// For each byte of `text`, the offset of its character in the original text.
@@ -182,10 +212,16 @@ struct Folded {
 }
 
 impl Folded {
-    fn new(original: &str) -> Self {
-        let mut text = String::with_capacity(original.len());
-        let mut origin = Vec::with_capacity(original.len());
-        let mut bytes = Vec::with_capacity(original.len() + 1);
+    /// Folds `original` into this buffer, replacing what it held.
+    fn fill(&mut self, original: &str) {
+        let Self {
+            text,
+            origin,
+            bytes,
+        } = self;
+        text.clear();
+        origin.clear();
+        bytes.clear();
         for (i, (at, c)) in original.char_indices().enumerate() {
             bytes.push(at);
             for d in std::iter::once(c)
@@ -204,11 +240,6 @@ impl Folded {
             }
         }
         bytes.push(original.len());
-        Self {
-            text,
-            origin,
-            bytes,
-        }
     }
 
     /// The original span of folded bytes `start..end`.
@@ -328,6 +359,14 @@ const JOINERS: &[&str] = &[
 /// Runs of capitalised words that no mention covers: candidates for new entities. A single
 /// word opening a sentence is left out when it is a common one ("The", "According").
 pub fn unplaced_names(text: &str, mentions: &[Mention]) -> Vec<Span> {
+    CHARS.with_borrow_mut(|chars| {
+        chars.clear();
+        chars.extend(text.chars());
+        unplaced_names_in(text, chars, mentions)
+    })
+}
+
+fn unplaced_names_in(text: &str, chars: &[char], mentions: &[Mention]) -> Vec<Span> {
     // Words with their character offsets, and whether each opens a sentence (nothing but
     // quotes and brackets since a full stop, a colon, or the start of its line), in one pass.
     struct Word {
@@ -372,7 +411,6 @@ pub fn unplaced_names(text: &str, mentions: &[Mention]) -> Vec<Span> {
         w.end = count;
         words.push(w);
     }
-    let chars: Vec<char> = text.chars().collect();
     // Mentions come in text order and do not overlap: one pointer walks them.
     let mut next_mention = 0;
     let mut covered = |start: usize, end: usize| {
@@ -395,7 +433,7 @@ pub fn unplaced_names(text: &str, mentions: &[Mention]) -> Vec<Span> {
         loop {
             if j < words.len()
                 && capitalised(&words[j].text)
-                && gap_is_space(&chars, words[j - 1].end, words[j].start)
+                && gap_is_space(chars, words[j - 1].end, words[j].start)
             {
                 j += 1;
                 continue;
@@ -403,7 +441,7 @@ pub fn unplaced_names(text: &str, mentions: &[Mention]) -> Vec<Span> {
             let mut k = j;
             while k < words.len()
                 && JOINERS.contains(&words[k].text.as_str())
-                && gap_is_space(&chars, words[k - 1].end, words[k].start)
+                && gap_is_space(chars, words[k - 1].end, words[k].start)
             {
                 k += 1;
             }
@@ -411,7 +449,7 @@ pub fn unplaced_names(text: &str, mentions: &[Mention]) -> Vec<Span> {
             if k == j + 1
                 && k < words.len()
                 && capitalised(&words[k].text)
-                && gap_is_space(&chars, words[k - 1].end, words[k].start)
+                && gap_is_space(chars, words[k - 1].end, words[k].start)
             {
                 j = k + 1;
                 continue;
@@ -482,7 +520,14 @@ const NUMBER_WORDS: &[&str] = &[
 /// The numbers of a text: digits (with `,` and `.` inside: `1,000`, `40.7`, and a scale word
 /// after them: `40.7 million`) and number words (`two`, `twenty-one`).
 pub fn numbers(text: &str) -> Vec<Span> {
-    let chars: Vec<char> = text.chars().collect();
+    CHARS.with_borrow_mut(|chars| {
+        chars.clear();
+        chars.extend(text.chars());
+        numbers_in(chars)
+    })
+}
+
+fn numbers_in(chars: &[char]) -> Vec<Span> {
     let mut found = Vec::new();
     let mut i = 0;
     let is_word_char = |c: char| c.is_alphanumeric();
