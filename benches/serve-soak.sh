@@ -67,8 +67,6 @@ import sys
 rps, p50, p99, total, errors, writes, failed, left = open(sys.argv[1]).read().split("\t")
 samples = [list(map(int, l.split("\t"))) for l in open(sys.argv[2]) if l.strip()]
 triples, secs = int(sys.argv[5]), int(sys.argv[6])
-after = [s for s in samples if s[0] >= 60] or samples
-rss = [s[1] for s in after]; fds = [s[2] for s in after]; threads = [s[3] for s in after]
 print("## Serve soak: mixed reads and writes\n")
 print(f"Produced by `benches/serve-soak.sh` in one run: {sys.argv[3]}, {sys.argv[4]} cores, a store")
 print(f"of {triples:,} generated triples. For {secs} s: wrk -t2 -c16 on a 10-row SELECT (CSV) and,")
@@ -79,13 +77,20 @@ print("|---|---|---|---|---|---|---|---|")
 print(f"| {int(total):,} | {errors} | {float(rps):,.0f} | {p50} | {p99} | {int(writes):,} | {failed} | {left.strip()} |\n")
 print("| second | resident memory (MiB) | open files | threads |")
 print("|---|---|---|---|")
-for s in samples:
-    print(f"| {s[0]} | {s[1]} | {s[2]} | {s[3]} |")
-grew = max(rss) - min(rss)
-ok = errors == "0" and failed == "0" and max(fds) == min(fds)
-print()
-print(f"After the first minute: memory {min(rss)}-{max(rss)} MiB (spread {grew} MiB), open files "
-      f"{min(fds)}-{max(fds)}, threads {min(threads)}-{max(threads)}. "
-      + ("No error, no growth in open files." if ok else "**Errors or a growth in open files: see above.**"))
+for i, s in enumerate(samples):
+    when = f"{s[0]}, load stopped" if i == len(samples) - 1 else s[0]
+    print(f"| {when} | {s[1]} | {s[2]} | {s[3]} |")
+# The load runs until the last sample but one; the last is taken after it stopped.
+under_load = [s for s in samples[:-1] if s[0] >= 60] or samples[:-1]
+rss = [s[1] for s in under_load]; fds = [s[2] for s in under_load]; threads = [s[3] for s in under_load]
+tail = rss[-5:]
+after = samples[-1]
+ok = errors == "0" and failed == "0" and left.strip() == "0" and max(tail) - min(tail) <= 4
+print(f"Under load, after the first minute: memory {min(rss)}-{max(rss)} MiB, the last five samples "
+      f"within {max(tail) - min(tail)} MiB (it settles as RocksDB's caches fill); open files "
+      f"{min(fds)}-{max(fds)} and threads {min(threads)}-{max(threads)}, moving with the connections. "
+      f"Once the load stopped: {after[2]} open files and {after[3]} threads, as before it began "
+      f"({samples[0][2]} and {samples[0][3]}). "
+      + ("No error, nothing left behind, no growth." if ok else "**Errors, leftovers or growth: see above.**"))
 PY
 sed -n '/<!-- begin serve-soak -->/,/<!-- end serve-soak -->/p' benches/RESULTS.md
