@@ -144,13 +144,75 @@ fn reads_several_graphs(query: &Query, dataset: &Dataset) -> bool {
 /// with no aggregate, sub-select or `LIMIT` inside). A remote endpoint is sent this query too:
 /// Virtuoso's default graph, for one, yields a copy of a triple per graph that holds it.
 pub fn read_as_set(query: Query, dataset: &Dataset) -> Query {
+    read_as_set_with(query, dataset, merge::Fresh::default())
+}
+
+fn read_as_set_with(query: Query, dataset: &Dataset, mut fresh: merge::Fresh) -> Query {
     if matches!(query, Query::Ask { .. })
         || !(reads_several_graphs(&query, dataset) && merge::counts_copies(&query))
     {
         return query;
     }
-    let mut fresh = merge::Fresh::default();
     map_pattern(query, |pattern| merge::as_set(pattern, &mut fresh))
+}
+
+/// How many named graphs [`union_of_named_graphs`] looks at before it gives up.
+const GRAPHS_CHECKED: usize = 10_000;
+
+/// Whether the union default graph of `store` is the union of its named graphs only, each named
+/// by an IRI: its own default graph empty, no graph named by a blank node (up to
+/// [`GRAPHS_CHECKED`] graphs). Then each triple of the merge can be read from the first graph
+/// that holds it, in constant memory ([`merge::Fresh::first_graph`]).
+fn union_of_named_graphs(store: &oxigraph::store::Store) -> bool {
+    let default_empty = store
+        .quads_for_pattern(
+            None,
+            None,
+            None,
+            Some(oxigraph::model::GraphNameRef::DefaultGraph),
+        )
+        .next()
+        .is_none();
+    default_empty && {
+        let mut graphs = store.named_graphs();
+        let mut checked = 0;
+        loop {
+            match graphs.next() {
+                None => break true,
+                Some(Ok(NamedOrBlankNode::NamedNode(_))) if checked < GRAPHS_CHECKED => {
+                    checked += 1
+                }
+                _ => break false,
+            }
+        }
+    }
+}
+
+/// [`prepare`] for a query on `store`: a query of one triple pattern over the union of the
+/// store's named graphs reads their merge in constant memory ([`merge::reads_one_pattern`],
+/// [`union_of_named_graphs`]); others through the `DISTINCT` rewrite.
+pub fn prepare_on(
+    store: &oxigraph::store::Store,
+    query: Query,
+    dataset: Dataset,
+    deadline: Option<&Deadline>,
+) -> PreparedSparqlQuery {
+    let own_dataset = match &query {
+        Query::Select { dataset, .. }
+        | Query::Construct { dataset, .. }
+        | Query::Describe { dataset, .. }
+        | Query::Ask { dataset, .. } => dataset.is_some(),
+    };
+    let fresh = if matches!(dataset, Dataset::Union)
+        && !own_dataset
+        && merge::reads_one_pattern(pattern_of(&query))
+        && union_of_named_graphs(store)
+    {
+        merge::Fresh::first_graph()
+    } else {
+        merge::Fresh::default()
+    };
+    prepare_with(query, dataset, deadline, fresh)
 }
 
 /// An expression with the pattern of each `EXISTS` in it rewritten by `rewrite`. Only the
@@ -176,6 +238,16 @@ pub(crate) fn map_exists(
 }
 
 /// The pattern a query evaluates.
+fn pattern_of(query: &Query) -> &spargebra::algebra::GraphPattern {
+    match query {
+        Query::Select { pattern, .. }
+        | Query::Construct { pattern, .. }
+        | Query::Describe { pattern, .. }
+        | Query::Ask { pattern, .. } => pattern,
+    }
+}
+
+/// The pattern a query evaluates, to change.
 pub(crate) fn pattern_mut(query: &mut Query) -> &mut spargebra::algebra::GraphPattern {
     match query {
         Query::Select { pattern, .. }
@@ -203,7 +275,16 @@ pub(crate) fn map_pattern(
 /// ([`order::sorted_concats`]), [`read_as_set`], then Oxigraph's evaluator, with
 /// the deadline, the dataset and the optimizer bounded by the [`limits`].
 pub fn prepare(query: Query, dataset: Dataset, deadline: Option<&Deadline>) -> PreparedSparqlQuery {
-    let query = read_as_set(order::sorted_concats(query), &dataset);
+    prepare_with(query, dataset, deadline, merge::Fresh::default())
+}
+
+fn prepare_with(
+    query: Query,
+    dataset: Dataset,
+    deadline: Option<&Deadline>,
+    fresh: merge::Fresh,
+) -> PreparedSparqlQuery {
+    let query = read_as_set_with(order::sorted_concats(query), &dataset, fresh);
     let mut evaluator = evaluator(deadline);
     if limits::query_shape(&query).size > limits::OPTIMIZE_UP_TO {
         evaluator = evaluator.without_optimizations();
@@ -340,4 +421,123 @@ pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
         .count()
         + 1;
     (line, column)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use oxigraph::io::RdfFormat;
+    use oxigraph::sparql::QueryResults;
+
+    /// Each query's solutions, as sorted lines, on `store` through `dataset`.
+    fn answers(store: &oxigraph::store::Store, query: &str, dataset: Dataset) -> Vec<String> {
+        let query = parse_algebra(query, "test").unwrap();
+        let results = prepare_on(store, query, dataset, None)
+            .on_store(store)
+            .execute()
+            .unwrap();
+        let mut lines: Vec<String> = match results {
+            QueryResults::Solutions(rows) => rows
+                .map(|r| {
+                    let r = r.unwrap();
+                    // Blank nodes are labelled afresh by each store: one name for them all.
+                    let mut cells: Vec<String> = r
+                        .iter()
+                        .map(|(v, t)| match t {
+                            oxigraph::model::Term::BlankNode(_) => format!("{v}=_:b"),
+                            t => format!("{v}={t}"),
+                        })
+                        .collect();
+                    cells.sort();
+                    cells.join(" ")
+                })
+                .collect(),
+            QueryResults::Boolean(b) => vec![b.to_string()],
+            QueryResults::Graph(_) => unreachable!("SELECT and ASK only"),
+        };
+        lines.sort();
+        lines
+    }
+
+    /// Issue #19: reading each triple from the first named graph that holds it (the union of a
+    /// store's named graphs, in constant memory) answers as one graph holding the merge does,
+    /// and so does the `DISTINCT` rewrite it falls back to when the store's own default graph
+    /// holds triples or a graph is named by a blank node.
+    #[test]
+    fn the_first_graph_rewrite_answers_as_one_graph_holding_the_merge() {
+        let shared = "<urn:a> <urn:p> <urn:b> . <urn:b> <urn:q> <urn:c> . <urn:a> <urn:v> 2 .
+                      <urn:b> <urn:p> <urn:c> . <urn:x> <urn:p> _:n . _:n <urn:v> 5 .";
+        let only_one = "<urn:a> <urn:r> <urn:c> . <urn:a> <urn:s> <urn:c> . <urn:c> <urn:v> 3 .";
+        let graphs = |extra: &str| {
+            let store = oxigraph::store::Store::new().unwrap();
+            let trig =
+                format!("<urn:g1> {{ {shared} {only_one} }}\n<urn:g2> {{ {shared} }}\n{extra}");
+            store
+                .load_from_slice(RdfFormat::TriG, trig.as_bytes())
+                .unwrap();
+            store
+        };
+        let merged = oxigraph::store::Store::new().unwrap();
+        merged
+            .load_from_slice(RdfFormat::Turtle, format!("{shared} {only_one}").as_bytes())
+            .unwrap();
+        let queries = [
+            "SELECT ?s ?p ?o WHERE { ?s ?p ?o }",
+            "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
+            "SELECT (COUNT(*) AS ?n) (SUM(?v) AS ?sum) WHERE { ?s <urn:v> ?v }",
+            "SELECT ?s (COUNT(?o) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?s",
+            "SELECT ?s ?o WHERE { ?s <urn:p>/<urn:q> ?o }",
+            "SELECT ?s ?o WHERE { ?s <urn:p>/<urn:p> ?o }",
+            "SELECT ?s ?o WHERE { ?s (<urn:p>|<urn:r>) ?o }",
+            "SELECT ?s ?o WHERE { ?s <urn:p>/(<urn:q>|<urn:p>) ?o }",
+            "SELECT ?x ?y WHERE { ?x <urn:p>/^<urn:p> ?y }",
+            "SELECT ?s ?o WHERE { ?s <urn:p>+ ?o }",
+            "SELECT ?s ?o WHERE { ?s <urn:p>* ?o }",
+            "SELECT ?s ?o WHERE { ?s !(<urn:p>) ?o }",
+            "SELECT ?s ?o WHERE { ?s !(<urn:p>|^<urn:q>) ?o }",
+            "SELECT ?s WHERE { ?s <urn:p> [] }",
+            "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p [ <urn:v> ?v ] }",
+            "SELECT (COUNT(DISTINCT *) AS ?n) WHERE { ?s ?p [] }",
+            "SELECT ?s ?v WHERE { ?s <urn:p> ?o OPTIONAL { ?o <urn:v> ?v } }",
+            "SELECT ?s WHERE { ?s ?p ?o MINUS { ?s <urn:r> ?o } }",
+            "SELECT ?s ?n WHERE { ?s <urn:v> ?v { SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c } } }",
+            "SELECT ?s WHERE { ?s <urn:v> ?v FILTER EXISTS { SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o } HAVING (?n = 3) } }",
+            "SELECT ?s ?o WHERE { { ?s <urn:p> ?o } UNION { ?s <urn:q> ?o } }",
+            "ASK { <urn:a> <urn:p> <urn:b> }",
+        ];
+        let first_graph = graphs("");
+        assert!(union_of_named_graphs(&first_graph));
+        // A triple in the store's own default graph, or a graph named by a blank node: the
+        // DISTINCT rewrite. (The extra triple is in the merge too.)
+        let with_default = graphs("<urn:a> <urn:p> <urn:b> .");
+        assert!(!union_of_named_graphs(&with_default));
+        let with_blank = graphs("_:g { <urn:a> <urn:p> <urn:b> }");
+        assert!(!union_of_named_graphs(&with_blank));
+        for query in queries {
+            let expected = answers(&merged, query, Dataset::Store);
+            for (name, store) in [
+                ("first graph", &first_graph),
+                ("own default graph", &with_default),
+                ("blank graph name", &with_blank),
+            ] {
+                assert_eq!(
+                    answers(store, query, Dataset::Union),
+                    expected,
+                    "{name}: {query}"
+                );
+            }
+        }
+        // GRAPH ?g still sees each graph's own copies.
+        assert_eq!(
+            answers(
+                &first_graph,
+                "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
+                Dataset::Union
+            ),
+            [
+                "?g=<urn:g1> ?n=\"9\"^^<http://www.w3.org/2001/XMLSchema#integer>",
+                "?g=<urn:g2> ?n=\"6\"^^<http://www.w3.org/2001/XMLSchema#integer>"
+            ]
+        );
+    }
 }
