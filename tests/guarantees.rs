@@ -414,37 +414,19 @@ fn every_bad_w3c_rdf_file_is_refused_and_changes_nothing() {
     ] {
         for test in crate::export::w3c_tests(suite, kinds) {
             let path = test.action.to_str().unwrap();
-            let run = wd.run(&["load", path, "--base", &test.base]);
-            assert_eq!(run.code, 1, "{}: {run:?}", test.name);
-            assert_eq!(
-                run.stderr.trim_end().lines().count(),
-                1,
-                "{}: {run:?}",
-                test.name
-            );
-            assert!(
-                run.stderr.starts_with(&format!("mss-kg: {path}")),
-                "{}: {run:?}",
-                test.name
-            );
-            assert!(!run.stderr.contains("panicked"), "{}: {run:?}", test.name);
+            // One line naming the file, the exit code each command gives bad input, no panic.
+            let refused_by = |args: &[&str], code: i32| {
+                let run = wd.run(args);
+                let what = format!("{} {}: {run:?}", args[0], test.name);
+                assert_eq!(run.code, code, "{what}");
+                assert_eq!(run.stderr.trim_end().lines().count(), 1, "{what}");
+                assert!(run.stderr.starts_with(&format!("mss-kg: {path}")), "{what}");
+                assert!(!run.stderr.contains("panicked"), "{what}");
+            };
+            refused_by(&["load", path, "--base", &test.base], 1);
             // `validate` and `diff` read files too: trouble reading is their exit status 2.
-            for args in [vec!["validate", path], vec!["diff", path, path]] {
-                let run = wd.run(&args);
-                assert_eq!(run.code, 2, "{} {}: {run:?}", args[0], test.name);
-                assert_eq!(
-                    run.stderr.trim_end().lines().count(),
-                    1,
-                    "{}: {run:?}",
-                    test.name
-                );
-                assert!(
-                    run.stderr.starts_with(&format!("mss-kg: {path}")),
-                    "{} {}: {run:?}",
-                    args[0],
-                    test.name
-                );
-            }
+            refused_by(&["validate", path], 2);
+            refused_by(&["diff", path, path], 2);
             refused += 1;
         }
     }

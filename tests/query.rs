@@ -278,42 +278,10 @@ fn a_merged_default_graph_answers_as_one_graph_holding_the_merge() {
         ),
     );
     wd.run(&["load", file.to_str().unwrap()]).ok();
-    let queries = [
-        "SELECT ?s ?p ?o WHERE { ?s ?p ?o }",
-        "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
-        "SELECT (COUNT(*) AS ?n) (SUM(?v) AS ?sum) WHERE { ?s <urn:v> ?v }",
-        "SELECT ?s (COUNT(?o) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?s",
-        "SELECT ?s ?o WHERE { ?s <urn:p>/<urn:q> ?o }",
-        "SELECT ?s ?o WHERE { ?s <urn:p>/<urn:p> ?o }",
-        "SELECT ?s ?o WHERE { ?s (<urn:p>|<urn:r>) ?o }",
-        "SELECT ?s ?o WHERE { ?s (<urn:r>|<urn:s>) ?o }",
-        "SELECT ?s ?o WHERE { ?s <urn:p>/(<urn:q>|<urn:p>) ?o }",
-        "SELECT ?s ?o WHERE { ?s ^(<urn:r>|<urn:s>) ?o }",
-        "SELECT ?s WHERE { ?s (<urn:r>|<urn:s>) [] }",
-        "SELECT ?s ?o WHERE { ?s ^<urn:p> ?o }",
-        "SELECT ?x ?y WHERE { ?x <urn:p>/^<urn:p> ?y }",
-        "SELECT ?s ?o WHERE { ?s <urn:p>+ ?o }",
-        "SELECT ?s ?o WHERE { ?s <urn:p>* ?o }",
-        "SELECT ?s ?o WHERE { ?s <urn:p>? ?o }",
-        "SELECT ?s ?o WHERE { ?s !(<urn:p>) ?o }",
-        "SELECT ?s ?o WHERE { ?s !(<urn:p>|^<urn:q>) ?o }",
-        "SELECT ?s WHERE { ?s <urn:p> [] }",
-        "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p [ <urn:v> ?v ] }",
-        "SELECT (COUNT(DISTINCT *) AS ?n) WHERE { ?s ?p [] }",
-        "SELECT ?s ?v WHERE { ?s <urn:p> ?o OPTIONAL { ?o <urn:v> ?v } }",
-        "SELECT ?s WHERE { ?s ?p ?o MINUS { ?s <urn:r> ?o } }",
-        "SELECT ?s ?n WHERE { ?s <urn:v> ?v { SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c } } }",
-        "SELECT ?s WHERE { ?s <urn:v> ?v FILTER EXISTS { SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o } HAVING (?n = 3) } }",
-        "SELECT ?s ?o WHERE { { ?s <urn:p> ?o } UNION { ?s <urn:q> ?o } }",
-        // DISTINCT and CONSTRUCT answers are sets (mss-kg skips the rewrite for them), unless
-        // something inside counts.
-        "SELECT DISTINCT ?s WHERE { ?s ?p ?o } ORDER BY ?s LIMIT 3",
-        "SELECT DISTINCT ?s ?n WHERE { ?s <urn:v> ?v { SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c } } }",
-        "SELECT DISTINCT ?s WHERE { ?s <urn:v> ?v FILTER EXISTS { SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o } HAVING (?n = 3) } }",
-        "SELECT DISTINCT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
-        "SELECT DISTINCT ?s WHERE { { SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s LIMIT 4 } }",
-        "ASK { <urn:a> <urn:p> <urn:b> }",
-    ];
+    let queries: Vec<&str> = include_str!("fixtures/merge-queries.rq")
+        .lines()
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .collect();
     let sorted = |args: &[&str]| {
         let mut rows = wd.select(args);
         rows.sort();

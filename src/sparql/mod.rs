@@ -481,30 +481,9 @@ mod tests {
         merged
             .load_from_slice(RdfFormat::Turtle, format!("{shared} {only_one}").as_bytes())
             .unwrap();
-        let queries = [
-            "SELECT ?s ?p ?o WHERE { ?s ?p ?o }",
-            "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
-            "SELECT (COUNT(*) AS ?n) (SUM(?v) AS ?sum) WHERE { ?s <urn:v> ?v }",
-            "SELECT ?s (COUNT(?o) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?s",
-            "SELECT ?s ?o WHERE { ?s <urn:p>/<urn:q> ?o }",
-            "SELECT ?s ?o WHERE { ?s <urn:p>/<urn:p> ?o }",
-            "SELECT ?s ?o WHERE { ?s (<urn:p>|<urn:r>) ?o }",
-            "SELECT ?s ?o WHERE { ?s <urn:p>/(<urn:q>|<urn:p>) ?o }",
-            "SELECT ?x ?y WHERE { ?x <urn:p>/^<urn:p> ?y }",
-            "SELECT ?s ?o WHERE { ?s <urn:p>+ ?o }",
-            "SELECT ?s ?o WHERE { ?s <urn:p>* ?o }",
-            "SELECT ?s ?o WHERE { ?s !(<urn:p>) ?o }",
-            "SELECT ?s ?o WHERE { ?s !(<urn:p>|^<urn:q>) ?o }",
-            "SELECT ?s WHERE { ?s <urn:p> [] }",
-            "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p [ <urn:v> ?v ] }",
-            "SELECT (COUNT(DISTINCT *) AS ?n) WHERE { ?s ?p [] }",
-            "SELECT ?s ?v WHERE { ?s <urn:p> ?o OPTIONAL { ?o <urn:v> ?v } }",
-            "SELECT ?s WHERE { ?s ?p ?o MINUS { ?s <urn:r> ?o } }",
-            "SELECT ?s ?n WHERE { ?s <urn:v> ?v { SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c } } }",
-            "SELECT ?s WHERE { ?s <urn:v> ?v FILTER EXISTS { SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o } HAVING (?n = 3) } }",
-            "SELECT ?s ?o WHERE { { ?s <urn:p> ?o } UNION { ?s <urn:q> ?o } }",
-            "ASK { <urn:a> <urn:p> <urn:b> }",
-        ];
+        let queries = include_str!("../../tests/fixtures/merge-queries.rq")
+            .lines()
+            .filter(|l| !l.is_empty() && !l.starts_with('#'));
         let first_graph = graphs("");
         assert!(union_of_named_graphs(&first_graph));
         // A triple in the store's own default graph, or a graph named by a blank node: the
