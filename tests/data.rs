@@ -90,8 +90,8 @@ fn every_saved_query_has_a_header_and_a_sources_column() {
     // the consistency checks of `validate` (issue #18).
     assert_eq!(
         (count - checks, checks),
-        (18, 4),
-        "one saved query per competency question, two for links, four consistency checks"
+        (18, 5),
+        "one saved query per competency question, two for links, five consistency checks"
     );
 }
 

@@ -29,7 +29,7 @@ fn filters_by_tag_and_speaks_json() {
     let json: serde_json::Value =
         serde_json::from_str(&wd.run(&["queries", "--format", "json"]).ok().stdout).unwrap();
     let all = json.as_array().unwrap();
-    assert_eq!(all.len(), 22, "18 saved queries and 4 consistency checks");
+    assert_eq!(all.len(), 23, "18 saved queries and 5 consistency checks");
     let person = all.iter().find(|q| q["name"] == "person-actions").unwrap();
     assert_eq!(person["source"], "bundled: queries/person-actions.rq");
     assert_eq!(

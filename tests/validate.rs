@@ -272,6 +272,7 @@ fn consistency_checks_warn_with_the_sources_of_both_sides() {
          @prefix schema: <http://schema.org/> .\n\
          @prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n\
          @prefix prov: <http://www.w3.org/ns/prov#> .\n\
+         @prefix org: <http://www.w3.org/ns/org#> .\n\
          <urn:test:odd> {\n\
            mssr:late a mss:Incident ; prov:wasDerivedFrom src:001_147c23658d6feea2 ;\n\
              schema:location mssr:port-au-prince ; mss:date \"2024-09-30\"^^xsd:date .\n\
@@ -280,6 +281,10 @@ fn consistency_checks_warn_with_the_sources_of_both_sides() {
              mss:date \"2023-05\"^^xsd:gYearMonth .\n\
            mssr:test-mission schema:startDate \"2024-06-25\"^^xsd:date ; rdfs:label \"Test mission\"@en .\n\
            mssr:nameless a schema:Person .\n\
+           mssr:post-kenya-interior-cs mss:incompatibleWith mssr:post-mss-force-commander .\n\
+           mssr:tenure-murkomen-commander a mss:Tenure ; prov:wasDerivedFrom src:004_dab5f6f63f8bcf4a ;\n\
+             org:member mssr:kipchumba-murkomen ; org:organization mssr:mss ; mss:post mssr:post-mss-force-commander ;\n\
+             schema:startDate \"2024-06\"^^xsd:gYearMonth .\n\
            mssr:other-otunge a schema:Person ; rdfs:label \"Someone\"@en ; skos:altLabel \"otunge\"@en .\n\
          }\n"
             .replace("rdfs:label", "<http://www.w3.org/2000/01/rdf-schema#label>")
@@ -315,6 +320,10 @@ fn consistency_checks_warn_with_the_sources_of_both_sides() {
     says("early", "before Test mission began (2024-06-25)");
     says("nameless", "an entity without a label");
     says("godfrey-otunge", "shares the name \"Otunge\"");
+    says(
+        "tenure-murkomen-commander",
+        "Kipchumba Murkomen holds Force Commander of the MSS per 004 (2025-02-06) and Interior Cabinet Secretary of Kenya per",
+    );
 }
 
 #[test]
