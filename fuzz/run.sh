@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-600}; shift || true
 targets=("$@")
-[[ ${#targets[@]} -gt 0 ]] || targets=(saved_query_header parameter_binding pretty_round_trip names_folding serve_request)
+[[ ${#targets[@]} -gt 0 ]] || targets=(saved_query_header parameter_binding pretty_round_trip names_folding serve_request mentions_matcher)
 export CARGO_TARGET_DIR="${FUZZ_TARGET_DIR:-$HOME/.cache/mss-kg/fuzz-target}"
 # Judged by use: a toolchain list that names nightly, a cargo-fuzz that answers.
 rustup toolchain list 2>/dev/null | grep -q '^nightly' || {
