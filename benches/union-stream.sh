@@ -65,5 +65,12 @@ for name in dict.fromkeys(r[0] for r in rows):
 print("\nThe DISTINCT's memory grows with the rows (10M rows would need some 2.7 GB); the first-graph")
 print("read's does not (tests/guarantees.rs checks a million rows against one graph's listing). Only")
 print("one-pattern listings read this way: aggregates and joins keep the DISTINCT (benches/merge.sh).")
+print("Why only those, measured by hand on the bundled graph (debug build, so slower than release, the")
+print("same both ways): read the first-graph way, every group of patterns of the saved query")
+print("consistency/same-measure-differs took 10 s against 0.9 s with the DISTINCT, figure-disagreements")
+print("0.64 s against 0.02 s: a group made of GRAPH patterns loses the index joins Oxigraph makes inside")
+print("a BGP. And the DISTINCT has a pitfall of its own: a group after an OPTIONAL is read alone, so")
+print("consistency/incompatible-posts, its label patterns written after the OPTIONALs, ran past 20 s on")
+print("a store with one more tenure, and in 29 ms once they were moved up into the first group.")
 PY
 sed -n '/<!-- begin union-stream -->/,/<!-- end union-stream -->/p' benches/RESULTS.md

@@ -119,8 +119,8 @@ impl Builder {
 }
 
 /// Hands the memory freed while building back (glibc's `malloc_trim`): after a million small
-/// allocations have come and gone, glibc's allocator served the matching that follows 4.7 times
-/// slower (benches/RESULTS.md, "mentions"). A custom global allocator would avoid it, but
+/// allocations have come and gone, glibc's allocator serves the matching that follows about 3
+/// times slower than jemalloc or mimalloc would (benches/RESULTS.md, "mentions"). A custom global allocator would avoid it, but
 /// Oxigraph 0.5 frees RocksDB's C error strings with Rust's allocator, which must stay malloc.
 fn release_freed_memory() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]

@@ -28,15 +28,6 @@ SELECT DISTINCT ?class WHERE {
 }
 "#;
 
-/// What names an entity, in the order an entity's label is chosen (its first name given).
-const NAME_PROPERTIES: [&str; 5] = [
-    "http://www.w3.org/2000/01/rdf-schema#label",
-    "http://www.w3.org/2004/02/skos/core#prefLabel",
-    "http://schema.org/name",
-    "http://www.w3.org/2004/02/skos/core#altLabel",
-    "http://schema.org/alternateName",
-];
-
 pub fn run(ctx: &Context, args: MentionsArgs) -> Result<()> {
     if !args.skeleton {
         output::output_format(args.format.as_deref(), None)?;
@@ -178,8 +169,9 @@ fn gazetteer(ctx: &Context, backend: &mss_kg::backend::Backend) -> Result<Gazett
         }
     }
     let mut names = mentions::Builder::default();
-    for property in NAME_PROPERTIES {
-        let property = NamedNode::new_unchecked(property);
+    // describe's names of an entity; the first given is its label, rdfs:label coming first.
+    for property in mss_kg::describe::LABEL_PROPERTIES {
+        let property = NamedNode::new_unchecked(*property);
         for quad in backend.quads(None, Some(&property), None, None)? {
             let quad = quad?;
             if let (NamedOrBlankNode::NamedNode(entity), Term::Literal(name)) =
