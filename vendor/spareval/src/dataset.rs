@@ -41,6 +41,24 @@ pub trait QueryableDataset<'a>: Sized + 'a {
         graph_name: Option<Option<&Self::InternalTerm>>,
     ) -> impl Iterator<Item = Result<InternalQuad<Self::InternalTerm>, Self::Error>> + use<'a, Self>;
 
+    /// mss-kg patch: the quads matching a pattern in the RDF merge of all the graphs (the
+    /// default graph and every named graph), each triple once, with no graph name; `None` when
+    /// the dataset cannot do better than the evaluator's own way, which looks each triple up
+    /// (see `PATCH.md`). A dataset whose indexes give the copies of a triple one after another
+    /// returns them without the lookups.
+    #[expect(clippy::type_complexity)]
+    fn internal_quads_for_pattern_in_merge(
+        &self,
+        subject: Option<&Self::InternalTerm>,
+        predicate: Option<&Self::InternalTerm>,
+        object: Option<&Self::InternalTerm>,
+    ) -> Option<
+        impl Iterator<Item = Result<InternalQuad<Self::InternalTerm>, Self::Error>> + use<'a, Self>,
+    > {
+        let _ = (subject, predicate, object);
+        None::<std::iter::Empty<Result<InternalQuad<Self::InternalTerm>, Self::Error>>>
+    }
+
     /// Fetches the list of dataset named graphs
     fn internal_named_graphs(
         &self,

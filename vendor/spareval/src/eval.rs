@@ -160,33 +160,18 @@ impl<'a, D: QueryableDataset<'a>> EvalDataset<'a, D> {
                         }),
                     )
                 } else {
-                    let iters = default_graph_graphs
-                        .iter()
-                        .map(|graph_name| {
-                            self.underlying_internal_quads_for_pattern(
-                                subject,
-                                predicate,
-                                object,
-                                Some(graph_name.as_ref()),
-                            )
-                        })
-                        .collect::<Vec<_>>();
-                    Box::new(iters.into_iter().flatten().map(|quad| {
-                        let mut quad = quad?;
-                        quad.graph_name = None;
-                        Ok(quad)
-                    }))
+                    // mss-kg patch: the default graph is the RDF merge of these graphs, a set.
+                    Box::new(self.merge_of_graphs(
+                        subject,
+                        predicate,
+                        object,
+                        default_graph_graphs.clone(),
+                    ))
                 }
             } else {
                 // The default graph has not been set, it is the union of all graphs, we query all graphs
-                Box::new(
-                    self.underlying_internal_quads_for_pattern(subject, predicate, object, None)
-                        .map(|quad| {
-                            let mut quad = quad?;
-                            quad.graph_name = None;
-                            Ok(quad)
-                        }),
-                )
+                // mss-kg patch: each triple once, however many graphs hold it.
+                self.merge_of_all_graphs(subject, predicate, object)
             }
         } else if let Some(named_graphs) = &self.specification.named {
             // The list of possible named graphs has been set, we only query these named graphs
@@ -209,6 +194,132 @@ impl<'a, D: QueryableDataset<'a>> EvalDataset<'a, D> {
                     .filter(|q| !q.as_ref().is_ok_and(|q| q.graph_name.is_none())),
             )
         }
+    }
+
+    /// mss-kg patch (Oxigraph's #1919, fixed for 0.6 by its #1920): the triples matching a
+    /// pattern in the union of all graphs, each once. The dataset's own merge if it has one
+    /// ([`QueryableDataset::internal_quads_for_pattern_in_merge`]); else a quad is kept only
+    /// when it is the first quad the dataset gives for its triple (a lookup of the whole
+    /// triple, which a snapshot answers the same way every time), so nothing is remembered and
+    /// memory stays constant; a copy right after the one kept is dropped without the lookup.
+    fn merge_of_all_graphs(
+        &self,
+        subject: Option<&D::InternalTerm>,
+        predicate: Option<&D::InternalTerm>,
+        object: Option<&D::InternalTerm>,
+    ) -> Box<dyn Iterator<Item = Result<InternalQuad<D::InternalTerm>, QueryEvaluationError>> + 'a>
+    {
+        if let Some(merged) = self
+            .dataset
+            .internal_quads_for_pattern_in_merge(subject, predicate, object)
+        {
+            let cancellation_token = self.cancellation_token.clone();
+            return Box::new(merged.map(move |r| {
+                cancellation_token.ensure_alive()?;
+                r.map_err(|e| QueryEvaluationError::Dataset(Box::new(e)))
+            }));
+        }
+        let whole = subject.is_some() && predicate.is_some() && object.is_some();
+        let dataset = Rc::clone(&self.dataset);
+        let mut last: Option<(D::InternalTerm, D::InternalTerm, D::InternalTerm)> = None;
+        Box::new(
+            self.underlying_internal_quads_for_pattern(subject, predicate, object, None)
+                // A whole triple is its own lookup: its first quad is the one.
+                .take(if whole { 1 } else { usize::MAX })
+                .filter_map(move |quad| {
+                    let mut quad = match quad {
+                        Ok(quad) => quad,
+                        Err(e) => return Some(Err(e)),
+                    };
+                    if let Some((s, p, o)) = &last {
+                        if *s == quad.subject && *p == quad.predicate && *o == quad.object {
+                            return None;
+                        }
+                    }
+                    if !whole {
+                        let first = dataset
+                            .internal_quads_for_pattern(
+                                Some(&quad.subject),
+                                Some(&quad.predicate),
+                                Some(&quad.object),
+                                None,
+                            )
+                            .next();
+                        match first {
+                            Some(Ok(first)) if first.graph_name == quad.graph_name => (),
+                            Some(Err(e)) => {
+                                return Some(Err(QueryEvaluationError::Dataset(Box::new(e))));
+                            }
+                            _ => return None,
+                        }
+                    }
+                    last = Some((
+                        quad.subject.clone(),
+                        quad.predicate.clone(),
+                        quad.object.clone(),
+                    ));
+                    quad.graph_name = None;
+                    Some(Ok(quad))
+                }),
+        )
+    }
+
+    /// mss-kg patch: the triples matching a pattern in the merge of `graphs` (`FROM` twice or
+    /// more), each once: a quad of a graph is kept unless an earlier graph of the list holds
+    /// its triple. A graph listed twice is read once.
+    fn merge_of_graphs(
+        &self,
+        subject: Option<&D::InternalTerm>,
+        predicate: Option<&D::InternalTerm>,
+        object: Option<&D::InternalTerm>,
+        graphs: Vec<Option<D::InternalTerm>>,
+    ) -> impl Iterator<Item = Result<InternalQuad<D::InternalTerm>, QueryEvaluationError>> + use<'a, D>
+    {
+        let mut distinct: Vec<Option<D::InternalTerm>> = Vec::with_capacity(graphs.len());
+        for graph in graphs {
+            if !distinct.contains(&graph) {
+                distinct.push(graph);
+            }
+        }
+        let graphs = Rc::new(distinct);
+        let iters = (0..graphs.len())
+            .map(|i| {
+                let earlier = Rc::clone(&graphs);
+                let dataset = Rc::clone(&self.dataset);
+                self.underlying_internal_quads_for_pattern(
+                    subject,
+                    predicate,
+                    object,
+                    Some(graphs[i].as_ref()),
+                )
+                .filter_map(move |quad| {
+                    let mut quad = match quad {
+                        Ok(quad) => quad,
+                        Err(e) => return Some(Err(e)),
+                    };
+                    for graph in &earlier[..i] {
+                        match dataset
+                            .internal_quads_for_pattern(
+                                Some(&quad.subject),
+                                Some(&quad.predicate),
+                                Some(&quad.object),
+                                Some(graph.as_ref()),
+                            )
+                            .next()
+                        {
+                            None => (),
+                            Some(Ok(_)) => return None,
+                            Some(Err(e)) => {
+                                return Some(Err(QueryEvaluationError::Dataset(Box::new(e))));
+                            }
+                        }
+                    }
+                    quad.graph_name = None;
+                    Some(Ok(quad))
+                })
+            })
+            .collect::<Vec<_>>();
+        iters.into_iter().flatten()
     }
 
     fn internal_named_graphs(

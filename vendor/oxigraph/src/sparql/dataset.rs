@@ -1,7 +1,7 @@
 #[cfg(feature = "rdf-12")]
 use crate::storage::numeric_encoder::EncodedTriple;
 use crate::storage::numeric_encoder::{
-    Decoder, EncodedTerm, StrHash, StrHashHasher, StrLookup, insert_term,
+    Decoder, EncodedQuad, EncodedTerm, StrHash, StrHashHasher, StrLookup, insert_term,
 };
 use crate::storage::{CorruptionError, StorageError, StorageReader};
 use oxrdf::Term;
@@ -69,6 +69,43 @@ impl<'a> QueryableDataset<'a> for DatasetView<'a> {
                     },
                 })
             })
+    }
+
+    /// mss-kg patch: the merge of all graphs straight from an index that gives the copies of a
+    /// triple one after another: each copy after the first is dropped, no lookup, nothing
+    /// remembered but the last triple.
+    fn internal_quads_for_pattern_in_merge(
+        &self,
+        subject: Option<&EncodedTerm>,
+        predicate: Option<&EncodedTerm>,
+        object: Option<&EncodedTerm>,
+    ) -> Option<impl Iterator<Item = Result<InternalQuad<EncodedTerm>, StorageError>> + use<'a>>
+    {
+        let quads = self
+            .reader
+            .named_quads_grouped_by_triple(subject, predicate, object)?;
+        let mut last: Option<EncodedQuad> = None;
+        Some(quads.filter_map(move |quad| {
+            let quad = match quad {
+                Ok(quad) => quad,
+                Err(e) => return Some(Err(e)),
+            };
+            if last.as_ref().is_some_and(|l| {
+                l.subject == quad.subject
+                    && l.predicate == quad.predicate
+                    && l.object == quad.object
+            }) {
+                return None;
+            }
+            let found = InternalQuad {
+                subject: quad.subject.clone(),
+                predicate: quad.predicate.clone(),
+                object: quad.object.clone(),
+                graph_name: None,
+            };
+            last = Some(quad);
+            Some(Ok(found))
+        }))
     }
 
     fn internal_named_graphs(

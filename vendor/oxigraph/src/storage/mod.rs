@@ -225,6 +225,26 @@ impl<'a> StorageReader<'a> {
         }
     }
 
+    /// mss-kg patch: the quads of the named graphs matching a pattern with the copies of each
+    /// triple one after another, where the storage's indexes give them so (RocksDB, when the
+    /// default graph holds nothing matching the pattern); else `None`.
+    pub fn named_quads_grouped_by_triple(
+        &self,
+        subject: Option<&EncodedTerm>,
+        predicate: Option<&EncodedTerm>,
+        object: Option<&EncodedTerm>,
+    ) -> Option<DecodingQuadIterator<'a>> {
+        match &self.kind {
+            #[cfg(all(not(target_family = "wasm"), feature = "rocksdb"))]
+            StorageReaderKind::RocksDb(reader) => reader
+                .named_quads_grouped_by_triple(subject, predicate, object)
+                .map(|iter| DecodingQuadIterator {
+                    kind: DecodingQuadIteratorKind::RocksDb(iter),
+                }),
+            StorageReaderKind::Memory(_) => None,
+        }
+    }
+
     pub fn quads_for_pattern(
         &self,
         subject: Option<&EncodedTerm>,

@@ -500,6 +500,37 @@ impl<'a> RocksDbStorageReader<'a> {
         }
     }
 
+    /// mss-kg patch: the quads of the named graphs matching a pattern, read from an index that
+    /// ends with the graph name (spog, posg or ospg), so that the copies of a triple come one
+    /// after another; `None` when the default graph holds a quad matching the pattern too (its
+    /// copies would come apart from the named graphs' ones).
+    pub fn named_quads_grouped_by_triple(
+        &self,
+        subject: Option<&EncodedTerm>,
+        predicate: Option<&EncodedTerm>,
+        object: Option<&EncodedTerm>,
+    ) -> Option<RocksDbChainedDecodingQuadIterator<'a>> {
+        if self
+            .quads_for_pattern(subject, predicate, object, Some(&EncodedTerm::DefaultGraph))
+            .next()
+            .is_some()
+        {
+            return None;
+        }
+        Some(RocksDbChainedDecodingQuadIterator::new(
+            match (subject, predicate, object) {
+                (Some(s), Some(p), Some(o)) => self.spog_quads(&encode_term_triple(s, p, o)),
+                (Some(s), Some(p), None) => self.spog_quads(&encode_term_pair(s, p)),
+                (Some(s), None, None) => self.spog_quads(&encode_term(s)),
+                (Some(s), None, Some(o)) => self.ospg_quads(&encode_term_pair(o, s)),
+                (None, Some(p), Some(o)) => self.posg_quads(&encode_term_pair(p, o)),
+                (None, Some(p), None) => self.posg_quads(&encode_term(p)),
+                (None, None, Some(o)) => self.ospg_quads(&encode_term(o)),
+                (None, None, None) => self.spog_quads(&[]),
+            },
+        ))
+    }
+
     pub fn quads(&self) -> RocksDbChainedDecodingQuadIterator<'a> {
         RocksDbChainedDecodingQuadIterator::pair(self.dspo_quads(&[]), self.gspo_quads(&[]))
     }
