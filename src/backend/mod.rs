@@ -160,7 +160,7 @@ impl Backend {
         deadline: Option<&Deadline>,
     ) -> Result<QueryResults<'static>> {
         match self {
-            Backend::Embedded(store) => Ok(sparql::prepare_on(store, query, dataset, deadline)
+            Backend::Embedded(store) => Ok(sparql::prepare(query, dataset, deadline)
                 .on_store(store)
                 .execute()?),
             Backend::Remote(remote) => {

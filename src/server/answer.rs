@@ -260,7 +260,7 @@ fn evaluate(job: Job, deadline: &Deadline) -> Result<(&'static str, (Step, Buffe
         )?),
         Some(_) => None,
     };
-    let results = sparql::prepare_on(&job.store, query, job.dataset, Some(deadline))
+    let results = sparql::prepare(query, job.dataset, Some(deadline))
         .on_store(&job.store)
         .execute()
         .map_err(|e| evaluation_error(&e, deadline))?;

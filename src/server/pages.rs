@@ -162,7 +162,7 @@ fn run(
     timeout: Option<Duration>,
 ) -> Result<(Vec<Variable>, Rows), HttpError> {
     let deadline = Deadline::after(timeout);
-    let results = sparql::prepare_on(store, query, Dataset::Union, Some(&deadline))
+    let results = sparql::prepare(query, Dataset::Union, Some(&deadline))
         .on_store(store)
         .execute()
         .map_err(|e| {

@@ -1,12 +1,14 @@
-//! The default graph as the RDF merge of its graphs, a set, as the SPARQL standard has it.
+//! The default graph as the RDF merge of its graphs, a set, as the SPARQL standard has it, for a
+//! query sent to a remote engine.
 //!
 //! Issue #21: Oxigraph 0.5 evaluates a default graph made of several graphs (the union of all
 //! graphs, or `FROM <g1> FROM <g2>`) by reading each graph in turn, so a triple held by three
 //! graphs matches three times and `COUNT`, `SUM` and plain listings count sources, not facts
-//! (its issue #1919, fixed for 0.6 on its main branch, not in 0.5.13). mss-kg records a fact once
-//! per article that reports it, so this hit most aggregates.
-//!
-//! The fix rewrites the algebra before evaluation, wherever the default graph is read (outside
+//! (its issue #1919). mss-kg records a fact once per article that reports it, so this hit most
+//! aggregates. Our own store reads the merge in the evaluator: mss-kg builds Oxigraph's with
+//! Oxigraph's fix backported (vendor/PATCH.md). Other engines yield copies too
+//! (Virtuoso's default graph gives a triple once per graph holding it), so a query sent to an
+//! `--endpoint` is rewritten before it goes, wherever it reads the default graph (outside
 //! `GRAPH` and `SERVICE`), into patterns whose solutions are those over a set:
 //!
 //! - a group of triple patterns (a BGP) becomes `DISTINCT` over all its variables. Over a set, a
@@ -20,8 +22,7 @@
 //!   solutions are a set by definition (`DISTINCT`). The tests check each against the same query
 //!   on one graph holding the merge.
 //!
-//! `GRAPH ?g { ... }` is left alone: it reads each graph by itself, and sees each copy. Drop this
-//! module when a release of Oxigraph merges the default graph as a set.
+//! `GRAPH ?g { ... }` is left alone: it reads each graph by itself, and sees each copy.
 
 use spargebra::algebra::{
     AggregateExpression, Expression, GraphPattern, OrderExpression, PropertyPathExpression,
@@ -37,20 +38,6 @@ use std::collections::HashMap;
 pub struct Fresh {
     next: usize,
     blanks: HashMap<BlankNode, Variable>,
-    /// Read each triple from the first named graph that holds it ([`first_graph_bgp`]) rather
-    /// than through a `DISTINCT`: right when the default graph is the union of the store's named
-    /// graphs (its own default graph empty, every graph named by an IRI).
-    first_graph: bool,
-}
-
-impl Fresh {
-    /// Hidden variables for a rewrite that reads each triple from the first graph holding it.
-    pub fn first_graph() -> Self {
-        Self {
-            first_graph: true,
-            ..Self::default()
-        }
-    }
 }
 
 const HIDDEN: &str = "_mss_kg_hidden_";
@@ -79,32 +66,6 @@ impl Fresh {
 
 fn is_hidden(variable: &Variable) -> bool {
     variable.as_str().starts_with(HIDDEN)
-}
-
-/// Whether a query lists the matches of one triple pattern (`SELECT ?s ?p ?o WHERE { ?s ?p ?o }`,
-/// with filters, `ORDER BY`, `LIMIT`, `BIND` around it): the answers that can be as large as the
-/// store, for which [`Fresh::first_graph`] reads the merge in constant memory, at about twice
-/// the time (a lookup per triple: benches/RESULTS.md). The rest keeps the `DISTINCT` rewrite: an
-/// aggregate's answer is small and the `DISTINCT` 6 times faster on a million triples; and read
-/// the first-graph way, a group of patterns loses the index joins Oxigraph makes inside a BGP
-/// (a saved query of three-pattern groups went from 0.9 s to 10 s).
-pub fn reads_one_pattern(pattern: &GraphPattern) -> bool {
-    let mut p = pattern;
-    loop {
-        match p {
-            GraphPattern::Bgp { patterns } => return patterns.len() == 1,
-            GraphPattern::Filter { expr, inner } if !has_exists(expr) => p = inner,
-            GraphPattern::Extend {
-                inner, expression, ..
-            } if !has_exists(expression) => p = inner,
-            GraphPattern::Project { inner, .. }
-            | GraphPattern::Distinct { inner }
-            | GraphPattern::Reduced { inner }
-            | GraphPattern::Slice { inner, .. }
-            | GraphPattern::OrderBy { inner, .. } => p = inner,
-            _ => return false,
-        }
-    }
 }
 
 /// Whether a query's answer can depend on how many copies of a triple the default graph yields,
@@ -205,7 +166,6 @@ pub fn as_set(pattern: GraphPattern, fresh: &mut Fresh) -> GraphPattern {
     let boxed = |p: Box<GraphPattern>, fresh: &mut Fresh| Box::new(as_set(*p, fresh));
     match pattern {
         GraphPattern::Bgp { patterns } if patterns.is_empty() => GraphPattern::Bgp { patterns },
-        GraphPattern::Bgp { patterns } if fresh.first_graph => first_graph_bgp(patterns, fresh),
         GraphPattern::Bgp { patterns } => distinct_bgp(patterns, fresh),
         GraphPattern::Path {
             subject,
@@ -332,66 +292,6 @@ fn distinct_bgp(patterns: Vec<TriplePattern>, fresh: &mut Fresh) -> GraphPattern
     GraphPattern::Distinct {
         inner: Box::new(GraphPattern::Bgp { patterns }),
     }
-}
-
-/// A BGP whose solutions are those over the merge, in constant memory: each triple pattern reads
-/// the named graphs (`GRAPH ?g`) and keeps a triple only from the first graph holding it, in IRI
-/// order (`FILTER NOT EXISTS { GRAPH ?h { tp } FILTER(STR(?h) < STR(?g)) }`), so that each triple
-/// of the merge matches once and no solution needs remembering. The filters sit above the join,
-/// which Oxigraph's optimizer orders as it would the BGP's patterns, and pushes down.
-fn first_graph_bgp(patterns: Vec<TriplePattern>, fresh: &mut Fresh) -> GraphPattern {
-    let mut join: Option<GraphPattern> = None;
-    let mut only_first: Option<Expression> = None;
-    let mut graph_vars = Vec::new();
-    for t in patterns {
-        let t = TriplePattern {
-            subject: fresh.unblank(t.subject),
-            predicate: t.predicate,
-            object: fresh.unblank(t.object),
-        };
-        let (g, h) = (fresh.var(), fresh.var());
-        graph_vars.push(g.clone());
-        let read = GraphPattern::Graph {
-            name: NamedNodePattern::Variable(g.clone()),
-            inner: Box::new(GraphPattern::Bgp {
-                patterns: vec![t.clone()],
-            }),
-        };
-        let earlier = GraphPattern::Filter {
-            expr: Expression::Less(Box::new(str_of(h.clone())), Box::new(str_of(g))),
-            inner: Box::new(GraphPattern::Graph {
-                name: NamedNodePattern::Variable(h),
-                inner: Box::new(GraphPattern::Bgp { patterns: vec![t] }),
-            }),
-        };
-        let first = Expression::Not(Box::new(Expression::Exists(Box::new(earlier))));
-        only_first = Some(match only_first {
-            Some(e) => Expression::And(Box::new(e), Box::new(first)),
-            None => first,
-        });
-        join = Some(match join {
-            Some(left) => GraphPattern::Join {
-                left: Box::new(left),
-                right: Box::new(read),
-            },
-            None => read,
-        });
-    }
-    let filtered = GraphPattern::Filter {
-        expr: only_first.expect("a BGP with patterns"),
-        inner: Box::new(join.expect("a BGP with patterns")),
-    };
-    // The graphs the triples were read from leave here: a DISTINCT above (an alternative path,
-    // say) must not see two solutions where the merge has one.
-    let graphs: Vec<&Variable> = graph_vars.iter().collect();
-    project_without(filtered, &graphs)
-}
-
-fn str_of(variable: Variable) -> Expression {
-    Expression::FunctionCall(
-        spargebra::algebra::Function::Str,
-        vec![Expression::Variable(variable)],
-    )
 }
 
 /// `inner` without the hidden variables in its scope, if it has any.

@@ -1,5 +1,6 @@
 //! Every query and update passes here: the common prefixes declared, the bounds of [`limits`]
-//! checked before anything recurses, the default graph read as a set ([`merge`]), a deadline from
+//! checked before anything recurses, the default graph read as a set (by the evaluator on our
+//! store, by [`merge`]'s rewrite on a remote engine), a deadline from
 //! the one [`watchdog`], and error messages that say where in the text the error is.
 
 pub mod diagnose;
@@ -16,7 +17,7 @@ use oxigraph::sparql::{
     PreparedSparqlQuery, PreparedSparqlUpdate, QueryEvaluationError, SparqlEvaluator,
     SparqlSyntaxError,
 };
-use spargebra::{GraphUpdateOperation, Query, Update};
+use spargebra::{Query, Update};
 use std::collections::HashSet;
 use std::sync::OnceLock;
 pub use watchdog::Deadline;
@@ -138,81 +139,20 @@ fn reads_several_graphs(query: &Query, dataset: &Dataset) -> bool {
     }
 }
 
-/// The query to evaluate against `dataset`: where its default graph is made of several graphs,
-/// rewritten to read their merge, a set ([`merge`]), unless its answer cannot depend on how often
-/// a triple is found ([`merge::counts_copies`]: an `ASK`, a `SELECT DISTINCT` or a `CONSTRUCT`
-/// with no aggregate, sub-select or `LIMIT` inside). A remote endpoint is sent this query too:
-/// Virtuoso's default graph, for one, yields a copy of a triple per graph that holds it.
+/// The query to send a remote engine reading `dataset`: where its default graph is made of
+/// several graphs, rewritten to read their merge, a set ([`merge`]), unless its answer cannot
+/// depend on how often a triple is found ([`merge::counts_copies`]: an `ASK`, a `SELECT DISTINCT`
+/// or a `CONSTRUCT` with no aggregate, sub-select or `LIMIT` inside). Virtuoso's default graph,
+/// for one, yields a copy of a triple per graph that holds it. Our own store needs no rewrite:
+/// its evaluator reads the merge ([`prepare`]).
 pub fn read_as_set(query: Query, dataset: &Dataset) -> Query {
-    read_as_set_with(query, dataset, merge::Fresh::default())
-}
-
-fn read_as_set_with(query: Query, dataset: &Dataset, mut fresh: merge::Fresh) -> Query {
+    let mut fresh = merge::Fresh::default();
     if matches!(query, Query::Ask { .. })
         || !(reads_several_graphs(&query, dataset) && merge::counts_copies(&query))
     {
         return query;
     }
     map_pattern(query, |pattern| merge::as_set(pattern, &mut fresh))
-}
-
-/// How many named graphs [`union_of_named_graphs`] looks at before it gives up.
-const GRAPHS_CHECKED: usize = 10_000;
-
-/// Whether the union default graph of `store` is the union of its named graphs only, each named
-/// by an IRI: its own default graph empty, no graph named by a blank node (up to
-/// [`GRAPHS_CHECKED`] graphs). Then each triple of the merge can be read from the first graph
-/// that holds it, in constant memory ([`merge::Fresh::first_graph`]).
-fn union_of_named_graphs(store: &oxigraph::store::Store) -> bool {
-    let default_empty = store
-        .quads_for_pattern(
-            None,
-            None,
-            None,
-            Some(oxigraph::model::GraphNameRef::DefaultGraph),
-        )
-        .next()
-        .is_none();
-    default_empty && {
-        let mut graphs = store.named_graphs();
-        let mut checked = 0;
-        loop {
-            match graphs.next() {
-                None => break true,
-                Some(Ok(NamedOrBlankNode::NamedNode(_))) if checked < GRAPHS_CHECKED => {
-                    checked += 1
-                }
-                _ => break false,
-            }
-        }
-    }
-}
-
-/// [`prepare`] for a query on `store`: a query of one triple pattern over the union of the
-/// store's named graphs reads their merge in constant memory ([`merge::reads_one_pattern`],
-/// [`union_of_named_graphs`]); others through the `DISTINCT` rewrite.
-pub fn prepare_on(
-    store: &oxigraph::store::Store,
-    query: Query,
-    dataset: Dataset,
-    deadline: Option<&Deadline>,
-) -> PreparedSparqlQuery {
-    let own_dataset = match &query {
-        Query::Select { dataset, .. }
-        | Query::Construct { dataset, .. }
-        | Query::Describe { dataset, .. }
-        | Query::Ask { dataset, .. } => dataset.is_some(),
-    };
-    let fresh = if matches!(dataset, Dataset::Union)
-        && !own_dataset
-        && merge::reads_one_pattern(pattern_of(&query))
-        && union_of_named_graphs(store)
-    {
-        merge::Fresh::first_graph()
-    } else {
-        merge::Fresh::default()
-    };
-    prepare_with(query, dataset, deadline, fresh)
 }
 
 /// An expression with the pattern of each `EXISTS` in it rewritten by `rewrite`. Only the
@@ -234,16 +174,6 @@ pub(crate) fn map_exists(
             Expression::Coalesce(list.into_iter().map(|x| map_exists(x, rewrite)).collect())
         }
         other => other,
-    }
-}
-
-/// The pattern a query evaluates.
-fn pattern_of(query: &Query) -> &spargebra::algebra::GraphPattern {
-    match query {
-        Query::Select { pattern, .. }
-        | Query::Construct { pattern, .. }
-        | Query::Describe { pattern, .. }
-        | Query::Ask { pattern, .. } => pattern,
     }
 }
 
@@ -271,20 +201,13 @@ pub(crate) fn map_pattern(
     query
 }
 
-/// Prepares a parsed query against `dataset`: `GROUP_CONCAT`s fed sorted rows
-/// ([`order::sorted_concats`]), [`read_as_set`], then Oxigraph's evaluator, with
-/// the deadline, the dataset and the optimizer bounded by the [`limits`].
+/// Prepares a parsed query against `dataset` on our store: `GROUP_CONCAT`s fed sorted rows
+/// ([`order::sorted_concats`]), then Oxigraph's evaluator, with the deadline, the dataset and the
+/// optimizer bounded by the [`limits`]. A default graph made of several graphs (the union, or
+/// `FROM` twice) is their merge, each triple once, read in constant memory by the evaluator
+/// (vendor/PATCH.md).
 pub fn prepare(query: Query, dataset: Dataset, deadline: Option<&Deadline>) -> PreparedSparqlQuery {
-    prepare_with(query, dataset, deadline, merge::Fresh::default())
-}
-
-fn prepare_with(
-    query: Query,
-    dataset: Dataset,
-    deadline: Option<&Deadline>,
-    fresh: merge::Fresh,
-) -> PreparedSparqlQuery {
-    let query = read_as_set_with(order::sorted_concats(query), &dataset, fresh);
+    let query = order::sorted_concats(query);
     let mut evaluator = evaluator(deadline);
     if limits::query_shape(&query).size > limits::OPTIMIZE_UP_TO {
         evaluator = evaluator.without_optimizations();
@@ -326,23 +249,6 @@ pub fn parse_update_algebra_at(text: &str, source: &str, base: Option<&str>) -> 
 
 /// Prepares a parsed update (see [`parse_update`]).
 pub fn prepare_update(update: Update, deadline: Option<&Deadline>) -> PreparedSparqlUpdate {
-    let mut update = update;
-    let mut fresh = merge::Fresh::default();
-    for op in &mut update.operations {
-        if let GraphUpdateOperation::DeleteInsert {
-            using: Some(using),
-            pattern,
-            ..
-        } = op
-            && using.default.len() > 1
-        {
-            let p = std::mem::replace(
-                pattern.as_mut(),
-                spargebra::algebra::GraphPattern::Bgp { patterns: vec![] },
-            );
-            **pattern = merge::as_set(p, &mut fresh);
-        }
-    }
     let mut evaluator = evaluator(deadline);
     if limits::update_shape(&update).size > limits::OPTIMIZE_UP_TO {
         evaluator = evaluator.without_optimizations();
@@ -427,24 +333,54 @@ pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
 mod tests {
     use super::*;
     use oxigraph::io::RdfFormat;
+    use oxigraph::model::{Quad, Term};
     use oxigraph::sparql::QueryResults;
+    use spareval::{InternalQuad, QueryableDataset};
 
-    /// Each query's solutions, as sorted lines, on `store` through `dataset`.
-    fn answers(store: &oxigraph::store::Store, query: &str, dataset: Dataset) -> Vec<String> {
-        let query = parse_algebra(query, "test").unwrap();
-        let results = prepare_on(store, query, dataset, None)
-            .on_store(store)
-            .execute()
+    const SHARED: &str = "<urn:a> <urn:p> <urn:b> . <urn:b> <urn:q> <urn:c> . <urn:a> <urn:v> 2 .
+        <urn:b> <urn:p> <urn:c> . <urn:x> <urn:p> _:n . _:n <urn:v> 5 .";
+    const ONLY_ONE: &str =
+        "<urn:a> <urn:r> <urn:c> . <urn:a> <urn:s> <urn:c> . <urn:c> <urn:v> 3 .";
+
+    fn merge_queries() -> impl Iterator<Item = &'static str> {
+        include_str!("../../tests/fixtures/merge-queries.rq")
+            .lines()
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+    }
+
+    /// One graph holding the merge of g1 and g2.
+    fn merged() -> oxigraph::store::Store {
+        let store = oxigraph::store::Store::new().unwrap();
+        store
+            .load_from_slice(RdfFormat::Turtle, format!("{SHARED} {ONLY_ONE}").as_bytes())
             .unwrap();
+        store
+    }
+
+    /// g1 and g2 sharing most of their triples, and `extra` TriG, in memory or, given a folder,
+    /// on disk (RocksDB, whose indexes give the evaluator the copies of a triple together).
+    fn graphs(extra: &str, on_disk: Option<&std::path::Path>) -> oxigraph::store::Store {
+        let store = match on_disk {
+            Some(folder) => oxigraph::store::Store::open(folder).unwrap(),
+            None => oxigraph::store::Store::new().unwrap(),
+        };
+        let trig = format!("<urn:g1> {{ {SHARED} {ONLY_ONE} }}\n<urn:g2> {{ {SHARED} }}\n{extra}");
+        store
+            .load_from_slice(RdfFormat::TriG, trig.as_bytes())
+            .unwrap();
+        store
+    }
+
+    /// Solutions as sorted lines, blank nodes all named alike (each store labels them afresh).
+    fn lines(results: QueryResults<'_>) -> Vec<String> {
         let mut lines: Vec<String> = match results {
             QueryResults::Solutions(rows) => rows
                 .map(|r| {
-                    let r = r.unwrap();
-                    // Blank nodes are labelled afresh by each store: one name for them all.
                     let mut cells: Vec<String> = r
+                        .unwrap()
                         .iter()
                         .map(|(v, t)| match t {
-                            oxigraph::model::Term::BlankNode(_) => format!("{v}=_:b"),
+                            Term::BlankNode(_) => format!("{v}=_:b"),
                             t => format!("{v}={t}"),
                         })
                         .collect();
@@ -459,57 +395,65 @@ mod tests {
         lines
     }
 
-    /// Issue #19: reading each triple from the first named graph that holds it (the union of a
-    /// store's named graphs, in constant memory) answers as one graph holding the merge does,
-    /// and so does the `DISTINCT` rewrite it falls back to when the store's own default graph
-    /// holds triples or a graph is named by a blank node.
+    fn answers(store: &oxigraph::store::Store, query: &str, dataset: Dataset) -> Vec<String> {
+        let query = parse_algebra(query, "test").unwrap();
+        lines(
+            prepare(query, dataset, None)
+                .on_store(store)
+                .execute()
+                .unwrap(),
+        )
+    }
+
+    /// Issue #21 and #19: on our store, a default graph made of several graphs is their merge,
+    /// read by the evaluator (vendor/PATCH.md): every query answers as on one graph
+    /// holding the merge, through the union (with triples in the store's own default graph too,
+    /// or a graph named by a blank node) and through `FROM` twice, a graph listed twice read once.
     #[test]
-    fn the_first_graph_rewrite_answers_as_one_graph_holding_the_merge() {
-        let shared = "<urn:a> <urn:p> <urn:b> . <urn:b> <urn:q> <urn:c> . <urn:a> <urn:v> 2 .
-                      <urn:b> <urn:p> <urn:c> . <urn:x> <urn:p> _:n . _:n <urn:v> 5 .";
-        let only_one = "<urn:a> <urn:r> <urn:c> . <urn:a> <urn:s> <urn:c> . <urn:c> <urn:v> 3 .";
-        let graphs = |extra: &str| {
-            let store = oxigraph::store::Store::new().unwrap();
-            let trig =
-                format!("<urn:g1> {{ {shared} {only_one} }}\n<urn:g2> {{ {shared} }}\n{extra}");
-            store
-                .load_from_slice(RdfFormat::TriG, trig.as_bytes())
-                .unwrap();
-            store
-        };
-        let merged = oxigraph::store::Store::new().unwrap();
-        merged
-            .load_from_slice(RdfFormat::Turtle, format!("{shared} {only_one}").as_bytes())
-            .unwrap();
-        let queries = include_str!("../../tests/fixtures/merge-queries.rq")
-            .lines()
-            .filter(|l| !l.is_empty() && !l.starts_with('#'));
-        let first_graph = graphs("");
-        assert!(union_of_named_graphs(&first_graph));
-        // A triple in the store's own default graph, or a graph named by a blank node: the
-        // DISTINCT rewrite. (The extra triple is in the merge too.)
-        let with_default = graphs("<urn:a> <urn:p> <urn:b> .");
-        assert!(!union_of_named_graphs(&with_default));
-        let with_blank = graphs("_:g { <urn:a> <urn:p> <urn:b> }");
-        assert!(!union_of_named_graphs(&with_blank));
-        for query in queries {
+    fn our_store_reads_a_merged_default_graph_as_one_graph_holding_the_merge() {
+        let merged = merged();
+        let disk = tempfile::tempdir().unwrap();
+        let mut stores = Vec::new();
+        for (name, extra) in [
+            ("named graphs", ""),
+            // The extra triple is in the merge already.
+            ("own default graph", "<urn:a> <urn:p> <urn:b> ."),
+            ("blank graph name", "_:g { <urn:a> <urn:p> <urn:b> }"),
+        ] {
+            stores.push((format!("{name}, in memory"), graphs(extra, None)));
+            let folder = disk.path().join(stores.len().to_string());
+            stores.push((format!("{name}, on disk"), graphs(extra, Some(&folder))));
+        }
+        for query in merge_queries() {
             let expected = answers(&merged, query, Dataset::Store);
-            for (name, store) in [
-                ("first graph", &first_graph),
-                ("own default graph", &with_default),
-                ("blank graph name", &with_blank),
-            ] {
+            for (name, store) in &stores {
                 assert_eq!(
                     answers(store, query, Dataset::Union),
                     expected,
                     "{name}: {query}"
                 );
             }
+            for from in ["<urn:g1> <urn:g2>", "<urn:g2> <urn:g1> <urn:g2>"] {
+                let given = Dataset::Given {
+                    default: from
+                        .split(' ')
+                        .map(|g| NamedNode::new(g.trim_matches(['<', '>'])).unwrap())
+                        .collect(),
+                    named: vec![],
+                };
+                for (name, store) in &stores[..2] {
+                    assert_eq!(
+                        answers(store, query, given.clone()),
+                        expected,
+                        "{name}, FROM {from}: {query}"
+                    );
+                }
+            }
         }
         // GRAPH ?g still sees each graph's own copies.
         assert_eq!(
             answers(
-                &first_graph,
+                &stores[0].1,
                 "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
                 Dataset::Union
             ),
@@ -518,5 +462,87 @@ mod tests {
                 "?g=<urn:g2> ?n=\"6\"^^<http://www.w3.org/2001/XMLSchema#integer>"
             ]
         );
+    }
+
+    /// An engine whose default graph yields a triple once per graph holding it, as Virtuoso's
+    /// does: g1's quads, then g2's, all in the default graph.
+    struct Copies(Vec<Quad>);
+
+    impl<'a> QueryableDataset<'a> for Copies {
+        type InternalTerm = Term;
+        type Error = std::convert::Infallible;
+
+        fn internal_quads_for_pattern(
+            &self,
+            subject: Option<&Term>,
+            predicate: Option<&Term>,
+            object: Option<&Term>,
+            graph_name: Option<Option<&Term>>,
+        ) -> impl Iterator<Item = Result<InternalQuad<Term>, Self::Error>> + use<'a> {
+            let fits = |t: &Term, p: Option<&Term>| p.is_none_or(|p| p == t);
+            let found: Vec<_> = if matches!(graph_name, Some(None)) {
+                self.0
+                    .iter()
+                    .filter(|q| {
+                        fits(&q.subject.clone().into(), subject)
+                            && fits(&q.predicate.clone().into(), predicate)
+                            && fits(&q.object, object)
+                    })
+                    .map(|q| {
+                        Ok(InternalQuad {
+                            subject: q.subject.clone().into(),
+                            predicate: q.predicate.clone().into(),
+                            object: q.object.clone(),
+                            graph_name: None,
+                        })
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            found.into_iter()
+        }
+
+        fn internalize_term(&self, term: Term) -> Result<Term, Self::Error> {
+            Ok(term)
+        }
+
+        fn externalize_term(&self, term: Term) -> Result<Term, Self::Error> {
+            Ok(term)
+        }
+    }
+
+    /// The rewrite a query gets before it goes to a remote engine ([`read_as_set`]) answers, on
+    /// an engine that yields copies, as one graph holding the merge does; without it, some
+    /// answers count copies (so the engine here does yield them).
+    #[test]
+    fn the_rewrite_for_remote_engines_reads_the_merge_where_the_engine_yields_copies() {
+        let merged = merged();
+        let copies = || {
+            Copies(
+                graphs("", None)
+                    .iter()
+                    .map(Result::unwrap)
+                    .collect::<Vec<_>>(),
+            )
+        };
+        let on_copies = |query: Query| {
+            lines(
+                evaluator(None)
+                    .for_query(query)
+                    .on_queryable_dataset(copies())
+                    .execute()
+                    .unwrap(),
+            )
+        };
+        let mut differ = 0;
+        for query in merge_queries() {
+            let expected = answers(&merged, query, Dataset::Store);
+            let parsed = parse_algebra(query, "test").unwrap();
+            let rewritten = read_as_set(order::sorted_concats(parsed.clone()), &Dataset::Union);
+            assert_eq!(on_copies(rewritten), expected, "{query}");
+            differ += usize::from(on_copies(parsed) != expected);
+        }
+        assert!(differ > 5, "{differ}");
     }
 }
