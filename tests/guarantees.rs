@@ -390,10 +390,10 @@ fn a_killed_link_writes_whole_graphs_or_none() {
 }
 
 /// "Bad input gets one clear line and a non-zero exit, never a panic, and changes nothing":
-/// every negative syntax and evaluation test of the W3C Turtle, TriG, N-Triples and N-Quads
-/// suites is refused by `load` with one line naming the file (and line and column where the parser gives them),
-/// exit code 1, and the store as it was; and by `validate` and `diff` alike, with their exit code
-/// for unreadable input, 2.
+/// every negative syntax and evaluation test of the W3C Turtle, TriG, N-Triples, N-Quads and
+/// RDF/XML suites is refused by `load` with one line naming the file (and line and column where
+/// the parser gives them), exit code 1, and the store as it was; and by `validate` and `diff`
+/// alike, with their exit code for unreadable input, 2.
 #[test]
 fn every_bad_w3c_rdf_file_is_refused_and_changes_nothing() {
     let wd = Workdir::new();
@@ -411,6 +411,7 @@ fn every_bad_w3c_rdf_file_is_refused_and_changes_nothing() {
         ),
         ("rdf-n-triples", &["TestNTriplesNegativeSyntax"]),
         ("rdf-n-quads", &["TestNQuadsNegativeSyntax"]),
+        ("rdf-xml", &["TestXMLNegativeSyntax"]),
     ] {
         for test in crate::export::w3c_tests(suite, kinds) {
             let path = test.action.to_str().unwrap();
@@ -430,7 +431,7 @@ fn every_bad_w3c_rdf_file_is_refused_and_changes_nothing() {
             refused += 1;
         }
     }
-    assert!(refused > 200, "{refused}");
+    assert!(refused > 240, "{refused}");
     assert_eq!(wd.run(&["export", "--all", "--hash"]).ok().stdout, before);
 }
 
@@ -500,6 +501,27 @@ fn hostile_files_get_one_line_and_change_nothing() {
     let mut long = b"<urn:x:a> <urn:x:b> \"".to_vec();
     long.resize(100 << 20, b'x');
     refused("long.ttl", &long);
+    // A file that cannot be read (mode 000). Root reads anything, so as root the command runs
+    // without the capabilities that let it (setpriv, from util-linux).
+    let path = wd.write("unreadable.ttl", "<urn:x:a> <urn:x:b> <urn:x:c> .\n");
+    std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o000)).unwrap();
+    let id = std::process::Command::new("id").arg("-u").output().unwrap();
+    let args = ["load", "unreadable.ttl"];
+    let mut command = if String::from_utf8_lossy(&id.stdout).trim() == "0" {
+        wd.wrapped(
+            &["setpriv", "--bounding-set=-dac_override,-dac_read_search"],
+            &args,
+        )
+    } else {
+        wd.command(&args)
+    };
+    let run = crate::util::Run::of(command.stdin(Stdio::null()).output().unwrap());
+    assert_eq!(run.code, 1, "{run:?}");
+    assert_eq!(run.stderr.trim_end().lines().count(), 1, "{run:?}");
+    assert!(
+        run.stderr.contains("'unreadable.ttl': Permission denied"),
+        "{run:?}"
+    );
     assert_eq!(wd.run(&["export", "--all", "--hash"]).ok().stdout, before);
 
     // An empty file is an empty graph; a byte-order mark is no content.
@@ -607,34 +629,13 @@ fn a_killed_serve_mid_put_keeps_the_old_graph_or_the_new() {
 /// Runs `args` with every file it writes limited to `kib` KiB (`ulimit -f`) and SIGXFSZ ignored,
 /// so that a write past the limit fails with EFBIG, as one fails with ENOSPC on a full disk.
 fn run_with_full_disk(wd: &Workdir, kib: u64, args: &[&str]) -> crate::util::Run {
-    let mut quoted = String::new();
-    for a in args {
-        quoted.push_str(" '");
-        quoted.push_str(&a.replace('\'', "'\\''"));
-        quoted.push('\'');
-    }
-    let script = format!(
-        "ulimit -f {kib}; trap '' XFSZ; exec '{}'{quoted}",
-        env!("CARGO_BIN_EXE_mss-kg")
-    );
-    let cmd = wd.command(&[]);
-    let output = std::process::Command::new("bash")
-        .arg("-c")
-        .arg(script)
-        .envs(
-            cmd.get_envs()
-                .filter_map(|(k, v)| v.map(|v| (k.to_owned(), v.to_owned()))),
-        )
+    let limit = format!("ulimit -f {kib}; trap '' XFSZ; exec \"$0\" \"$@\"");
+    let mut cmd = wd.wrapped(&["bash", "-c", &limit], args);
+    let output = cmd
         .env_remove("RUST_BACKTRACE")
-        .current_dir(cmd.get_current_dir().unwrap())
         .stdin(Stdio::null())
-        .output()
-        .unwrap();
-    crate::util::Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
+        .output();
+    crate::util::Run::of(output.unwrap())
 }
 
 /// "A failed load changes nothing", on a full disk: a load whose writes fail (the store's files

@@ -16,7 +16,7 @@ pub struct Run {
 }
 
 impl Run {
-    fn from(output: Output) -> Self {
+    pub fn of(output: Output) -> Self {
         Self {
             code: output.status.code().unwrap_or(-1),
             stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
@@ -110,9 +110,23 @@ impl Workdir {
         cmd
     }
 
+    /// The binary with `args` as [`Workdir::command`] has it, started by `wrapper` (a program
+    /// and its arguments, before the binary's path).
+    pub fn wrapped(&self, wrapper: &[&str], args: &[&str]) -> Command {
+        let inner = self.command(args);
+        let mut cmd = Command::new(wrapper[0]);
+        cmd.args(&wrapper[1..])
+            .arg(inner.get_program())
+            .args(inner.get_args())
+            .env_clear()
+            .envs(inner.get_envs().filter_map(|(k, v)| Some((k, v?))))
+            .current_dir(self.root());
+        cmd
+    }
+
     /// Runs with empty standard input.
     pub fn run(&self, args: &[&str]) -> Run {
-        Run::from(self.command(args).stdin(Stdio::null()).output().unwrap())
+        Run::of(self.command(args).stdin(Stdio::null()).output().unwrap())
     }
 
     /// Runs with `input` on standard input.
@@ -131,7 +145,7 @@ impl Workdir {
             .unwrap()
             .write_all(input.as_bytes())
             .unwrap();
-        Run::from(child.wait_with_output().unwrap())
+        Run::of(child.wait_with_output().unwrap())
     }
 
     /// Starts a run in the background, its stdin a pipe left open.
