@@ -387,6 +387,46 @@ fn a_killed_link_writes_whole_graphs_or_none() {
         std::fs::remove_dir_all(&store).unwrap();
     }
     eprintln!("link killed 20 times: {outcomes:?}");
+
+    // Linked again, killed near the end, where the external graph is replaced and the links
+    // written: its old graph or its new one (the same triples), never none.
+    // (Each run records itself in the links graph: linked once more, it holds a few more.)
+    let relinked = wd.path("relinked");
+    copy_dir(std::path::Path::new(&done), &relinked);
+    let relinked = relinked.to_str().unwrap().to_owned();
+    let start = Instant::now();
+    let mut again = vec!["--store", relinked.as_str()];
+    again.extend(args);
+    wd.run(&again).ok();
+    let span = start.elapsed();
+    let whole = [
+        (full_graph, full_links),
+        (count(&relinked, external), count(&relinked, links)),
+    ];
+    assert_eq!(whole[1].0, full_graph);
+    for i in 0..10 {
+        let store = wd.path(&format!("killed-relink-{i}"));
+        copy_dir(std::path::Path::new(&done), &store);
+        let store = store.to_str().unwrap().to_owned();
+        let mut all = vec!["--store", store.as_str()];
+        all.extend(args);
+        let mut child = wd
+            .command(&all)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(span.mul_f64(0.6) + rng.below(span.mul_f64(0.5)));
+        let _ = child.kill();
+        child.wait().unwrap();
+        let state = (count(&store, external), count(&store, links));
+        assert!(
+            whole.contains(&state),
+            "linking again, killed at run {i}: {state:?}, not one of {whole:?}"
+        );
+        std::fs::remove_dir_all(&store).unwrap();
+    }
 }
 
 /// "Bad input gets one clear line and a non-zero exit, never a panic, and changes nothing":

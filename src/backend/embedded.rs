@@ -10,19 +10,27 @@ use oxigraph::io::RdfParseError;
 use oxigraph::model::{GraphName, NamedNode, Quad};
 use oxigraph::store::LoaderError;
 
-/// Loads every input, all or nothing. Added triples go through the bulk loader; the graphs of
-/// [`Replace::These`] are emptied just before its commit, once everything parsed. A
-/// [`Replace::Touched`] load keeps the parsed triples and, if any graph they go to holds
-/// triples already, empties those graphs and writes in one transaction, so readers see the old
-/// graphs or the new ones, never an empty one.
+/// Loads every input, all or nothing. Added triples go through the bulk loader. A load that
+/// replaces graphs ([`Replace::Touched`], or [`Replace::These`] when one of them holds triples)
+/// keeps the parsed triples and, if a graph it replaces holds triples already, empties those
+/// graphs and writes in one transaction, so that readers, and a store whose writer was killed,
+/// have the old graphs or the new ones, never an empty one.
 pub fn load(
     store: &OpenStore,
     load: &Load<'_>,
     observe: &mut dyn FnMut(&Quad),
     bar: &ProgressBar,
 ) -> Result<Loaded> {
-    if load.replace == Replace::Touched {
-        return replace_touched(store, load, observe, bar);
+    match &load.replace {
+        Replace::Touched => return replace_graphs(store, load, None, observe, bar),
+        Replace::These(graphs) => {
+            for graph in graphs {
+                if holds(store, &graph.clone().into())? {
+                    return replace_graphs(store, load, Some(graphs.as_slice()), observe, bar);
+                }
+            }
+        }
+        Replace::Nothing => {}
     }
     let mut loader = store.bulk_loader();
     let mut loaded = Loaded::default();
@@ -50,11 +58,6 @@ pub fn load(
                 .map(|(name, ns)| (name.to_owned(), ns.to_owned())),
         );
     }
-    if let Replace::These(graphs) = &load.replace {
-        for graph in graphs {
-            store.clear_graph(graph)?;
-        }
-    }
     bar.set_message("committing");
     loader
         .commit()
@@ -63,10 +66,11 @@ pub fn load(
     Ok(loaded)
 }
 
-/// [`load`] with [`Replace::Touched`].
-fn replace_touched(
+/// [`load`] replacing `these` graphs, or else every graph the inputs write into (and the target).
+fn replace_graphs(
     store: &OpenStore,
     load: &Load<'_>,
+    these: Option<&[NamedNode]>,
     observe: &mut dyn FnMut(&Quad),
     bar: &ProgressBar,
 ) -> Result<Loaded> {
@@ -104,18 +108,14 @@ fn replace_touched(
         }
         _ => {}
     }
+    if let Some(these) = these {
+        touched = these.iter().cloned().map(GraphName::from).collect();
+    }
     loaded.triples = quads.len() as u64;
     bar.set_message("committing");
-    let holds = |graph: &GraphName| -> Result<bool> {
-        Ok(store
-            .quads_for_pattern(None, None, None, Some(graph.as_ref()))
-            .next()
-            .transpose()?
-            .is_some())
-    };
     let mut occupied = false;
     for graph in &touched {
-        occupied |= holds(graph)?;
+        occupied |= holds(store, graph)?;
     }
     if occupied {
         let mut transaction = store.start_transaction()?;
@@ -135,6 +135,15 @@ fn replace_touched(
     }
     store::flush(store)?;
     Ok(loaded)
+}
+
+/// Whether `graph` holds a triple.
+fn holds(store: &OpenStore, graph: &GraphName) -> Result<bool> {
+    Ok(store
+        .quads_for_pattern(None, None, None, Some(graph.as_ref()))
+        .next()
+        .transpose()?
+        .is_some())
 }
 
 /// In one transaction: the triples of `subjects` in `graph` removed, then `quads` added.
