@@ -126,6 +126,28 @@ fn names_are_matched_longest_first_ignoring_case_accents_and_spacing() {
     );
 }
 
+/// A search name (skos:hiddenLabel, from the editorial graph) finds its entity too, which is
+/// shown by its label.
+#[test]
+fn search_names_find_their_entity_by_its_label() {
+    let wd = Workdir::new();
+    let run = wd
+        .run_with_stdin(
+            &["mentions", "-", "--format", "json"],
+            "Officers of the Kenya Police arrived.",
+        )
+        .ok();
+    let rows = crate::util::bindings(&run.stdout);
+    let found: Vec<(&str, &str)> = rows
+        .iter()
+        .filter(|r| r["kind"] == "entity")
+        .map(|r| (r["text"].as_str(), r["entity"].rsplit('/').next().unwrap()))
+        .collect();
+    assert_eq!(found, [("Kenya Police", "kenya-nps")], "{rows:#?}");
+    let label = &rows.iter().find(|r| r["kind"] == "entity").unwrap()["label"];
+    assert_ne!(label, "Kenya Police", "{rows:#?}");
+}
+
 #[test]
 fn unplaced_names_and_numbers_are_listed() {
     let wd = Workdir::new();

@@ -169,8 +169,13 @@ fn gazetteer(ctx: &Context, backend: &mss_kg::backend::Backend) -> Result<Gazett
         }
     }
     let mut names = mentions::Builder::default();
-    // describe's names of an entity; the first given is its label, rdfs:label coming first.
-    for property in mss_kg::describe::LABEL_PROPERTIES {
+    // describe's names of an entity, its search names (skos:hiddenLabel) last; the first given
+    // is its label, rdfs:label coming first.
+    let search_names = [mss_kg::describe::HIDDEN_LABEL];
+    for property in mss_kg::describe::LABEL_PROPERTIES
+        .iter()
+        .chain(&search_names)
+    {
         let property = NamedNode::new_unchecked(*property);
         for quad in backend.quads(None, Some(&property), None, None)? {
             let quad = quad?;
