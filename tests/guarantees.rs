@@ -389,7 +389,7 @@ fn a_killed_link_writes_whole_graphs_or_none() {
     eprintln!("link killed 20 times: {outcomes:?}");
 
     // Linked again, killed near the end, where the external graph is replaced and the links
-    // written: its old graph or its new one (the same triples), never none.
+    // written: the graph holds the file's triples (its old ones were the same), never none.
     // (Each run records itself in the links graph: linked once more, it holds a few more.)
     let relinked = wd.path("relinked");
     copy_dir(std::path::Path::new(&done), &relinked);

@@ -10,11 +10,14 @@ use oxigraph::io::RdfParseError;
 use oxigraph::model::{GraphName, NamedNode, Quad};
 use oxigraph::store::LoaderError;
 
-/// Loads every input, all or nothing. Added triples go through the bulk loader. A load that
-/// replaces graphs ([`Replace::Touched`], or [`Replace::These`] when one of them holds triples)
-/// keeps the parsed triples and, if a graph it replaces holds triples already, empties those
-/// graphs and writes in one transaction, so that readers, and a store whose writer was killed,
-/// have the old graphs or the new ones, never an empty one.
+/// Loads every input, all or nothing. Added triples go through the bulk loader. A
+/// [`Replace::Touched`] load (a PUT) keeps the parsed triples and, if a graph it replaces holds
+/// triples already, empties those graphs and writes in one transaction, so that readers, and a
+/// store whose writer was killed, have the old graphs or the new ones, never an empty one. A
+/// [`Replace::These`] load (a file linked again) bulk-loads its triples into the graphs, then
+/// removes what the graphs held that the inputs do not: a writer killed in between leaves the
+/// new triples and the old ones, never an empty graph, in memory and time of a bulk load (a
+/// transaction of a million triples replaced took 11 GiB and 9 minutes).
 pub fn load(
     store: &OpenStore,
     load: &Load<'_>,
@@ -22,16 +25,45 @@ pub fn load(
     bar: &ProgressBar,
 ) -> Result<Loaded> {
     match &load.replace {
-        Replace::Touched => return replace_graphs(store, load, None, observe, bar),
+        Replace::Touched => replace_graphs(store, load, observe, bar),
         Replace::These(graphs) => {
-            for graph in graphs {
-                if holds(store, &graph.clone().into())? {
-                    return replace_graphs(store, load, Some(graphs.as_slice()), observe, bar);
-                }
+            let graphs: Vec<GraphName> = graphs.iter().cloned().map(GraphName::from).collect();
+            let mut occupied = false;
+            for graph in &graphs {
+                occupied |= holds(store, graph)?;
             }
+            if !occupied {
+                return bulk_load(store, load, observe, bar);
+            }
+            // What the inputs write into these graphs, as hashes: what else they hold is stale.
+            let mut fresh = hashbrown::HashSet::new();
+            let loaded = bulk_load(
+                store,
+                load,
+                &mut |quad| {
+                    observe(quad);
+                    if graphs.contains(&quad.graph_name) {
+                        fresh.insert(triple_hash(quad));
+                    }
+                },
+                bar,
+            )?;
+            bar.set_message("removing what the graphs held before");
+            remove_stale(store, &graphs, &fresh)?;
+            store::flush(store)?;
+            Ok(loaded)
         }
-        Replace::Nothing => {}
+        Replace::Nothing => bulk_load(store, load, observe, bar),
     }
+}
+
+/// The inputs through the bulk loader, committed at once.
+fn bulk_load(
+    store: &OpenStore,
+    load: &Load<'_>,
+    observe: &mut dyn FnMut(&Quad),
+    bar: &ProgressBar,
+) -> Result<Loaded> {
     let mut loader = store.bulk_loader();
     let mut loaded = Loaded::default();
     for input in load.inputs {
@@ -66,11 +98,68 @@ pub fn load(
     Ok(loaded)
 }
 
-/// [`load`] replacing `these` graphs, or else every graph the inputs write into (and the target).
+/// A 128-bit hash of a quad's triple, its blank nodes by their identifiers in the store.
+fn triple_hash(quad: &Quad) -> u128 {
+    use std::hash::{BuildHasher, Hash, Hasher};
+    // Two keyed hashes of the same triple: 128 bits, so that two triples of a million collide
+    // with a chance of 1 in 10^26 (and a collision keeps a stale triple, never loses one).
+    static KEYS: std::sync::OnceLock<(std::hash::RandomState, std::hash::RandomState)> =
+        std::sync::OnceLock::new();
+    let (a, b) = KEYS.get_or_init(Default::default);
+    let half = |state: &std::hash::RandomState| {
+        let mut h = state.build_hasher();
+        quad.subject.hash(&mut h);
+        quad.predicate.hash(&mut h);
+        quad.object.hash(&mut h);
+        h.finish()
+    };
+    (u128::from(half(a)) << 64) | u128::from(half(b))
+}
+
+/// How many quads one transaction removes at most: bounded memory however much is stale.
+const REMOVED_PER_TRANSACTION: usize = 50_000;
+
+/// Removes from `graphs` each triple whose hash is not `fresh`, in transactions of a bounded
+/// size (what the graphs hold that the new inputs do not: a killed run leaves some of it).
+fn remove_stale(
+    store: &OpenStore,
+    graphs: &[GraphName],
+    fresh: &hashbrown::HashSet<u128>,
+) -> Result<()> {
+    let cannot = "cannot remove what the graph held before; its new triples are all in it";
+    for graph in graphs {
+        let mut stale = Vec::new();
+        // The iterator reads a snapshot: removing as it goes changes nothing it yields.
+        for quad in store.quads_for_pattern(None, None, None, Some(graph.as_ref())) {
+            let quad = quad?;
+            if !fresh.contains(&triple_hash(&quad)) {
+                stale.push(quad);
+            }
+            if stale.len() == REMOVED_PER_TRANSACTION {
+                remove_all(store, &mut stale).context(cannot)?;
+            }
+        }
+        remove_all(store, &mut stale).context(cannot)?;
+    }
+    Ok(())
+}
+
+fn remove_all(store: &OpenStore, quads: &mut Vec<Quad>) -> Result<()> {
+    if quads.is_empty() {
+        return Ok(());
+    }
+    let mut transaction = store.start_transaction()?;
+    for quad in quads.drain(..) {
+        transaction.remove(quad.as_ref());
+    }
+    transaction.commit()?;
+    Ok(())
+}
+
+/// [`load`] with [`Replace::Touched`]: every graph the inputs write into (and the target).
 fn replace_graphs(
     store: &OpenStore,
     load: &Load<'_>,
-    these: Option<&[NamedNode]>,
     observe: &mut dyn FnMut(&Quad),
     bar: &ProgressBar,
 ) -> Result<Loaded> {
@@ -107,9 +196,6 @@ fn replace_graphs(
             touched.push(GraphName::DefaultGraph);
         }
         _ => {}
-    }
-    if let Some(these) = these {
-        touched = these.iter().cloned().map(GraphName::from).collect();
     }
     loaded.triples = quads.len() as u64;
     bar.set_message("committing");
