@@ -355,11 +355,10 @@ fn a_killed_link_writes_whole_graphs_or_none() {
     let (full_graph, full_links) = (count(&done, external), count(&done, links));
     assert!(full_graph > 0 && full_links > 0);
 
-    let mut rng = Seeded(0x5eed_0003);
-    let mut outcomes = std::collections::BTreeMap::new();
-    for i in 0..20 {
-        let store = wd.path(&format!("killed-link-{i}"));
-        copy_dir(&base, &store);
+    // The link run on a copy of `from`, killed `at` after its start: what the two graphs hold.
+    let killed = |from: &std::path::Path, name: String, at: Duration| {
+        let store = wd.path(&name);
+        copy_dir(from, &store);
         let store = store.to_str().unwrap().to_owned();
         let mut all = vec!["--store", store.as_str()];
         all.extend(args);
@@ -370,21 +369,27 @@ fn a_killed_link_writes_whole_graphs_or_none() {
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
+        std::thread::sleep(at);
+        let _ = child.kill();
+        child.wait().unwrap();
+        let state = (count(&store, external), count(&store, links));
+        std::fs::remove_dir_all(&store).unwrap();
+        state
+    };
+    let mut rng = Seeded(0x5eed_0003);
+    let mut outcomes = std::collections::BTreeMap::new();
+    for i in 0..20 {
         let at = if i % 2 == 0 {
             rng.below(span)
         } else {
             span.mul_f64(0.85) + rng.below(span.mul_f64(0.2))
         };
-        std::thread::sleep(at);
-        let _ = child.kill();
-        child.wait().unwrap();
-        let state = (count(&store, external), count(&store, links));
+        let state = killed(&base, format!("killed-link-{i}"), at);
         assert!(
             [(0, 0), (full_graph, 0), (full_graph, full_links)].contains(&state),
             "killed at run {i}: {state:?}, whole graphs are ({full_graph}, {full_links})"
         );
         *outcomes.entry(state).or_insert(0) += 1;
-        std::fs::remove_dir_all(&store).unwrap();
     }
     eprintln!("link killed 20 times: {outcomes:?}");
 
@@ -405,27 +410,16 @@ fn a_killed_link_writes_whole_graphs_or_none() {
     ];
     assert_eq!(whole[1].0, full_graph);
     for i in 0..10 {
-        let store = wd.path(&format!("killed-relink-{i}"));
-        copy_dir(std::path::Path::new(&done), &store);
-        let store = store.to_str().unwrap().to_owned();
-        let mut all = vec!["--store", store.as_str()];
-        all.extend(args);
-        let mut child = wd
-            .command(&all)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        std::thread::sleep(span.mul_f64(0.6) + rng.below(span.mul_f64(0.5)));
-        let _ = child.kill();
-        child.wait().unwrap();
-        let state = (count(&store, external), count(&store, links));
+        let at = span.mul_f64(0.6) + rng.below(span.mul_f64(0.5));
+        let state = killed(
+            std::path::Path::new(&done),
+            format!("killed-relink-{i}"),
+            at,
+        );
         assert!(
             whole.contains(&state),
             "linking again, killed at run {i}: {state:?}, not one of {whole:?}"
         );
-        std::fs::remove_dir_all(&store).unwrap();
     }
 }
 
