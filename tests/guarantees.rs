@@ -549,7 +549,9 @@ fn hostile_files_get_one_line_and_change_nothing() {
     } else {
         wd.command(&args)
     };
-    let run = crate::util::Run::of(command.stdin(Stdio::null()).output().unwrap());
+    let output = command.stdin(Stdio::null()).output();
+    let run =
+        crate::util::Run::of(output.expect("setpriv runs (`scripts/with-deps --test` checks it)"));
     assert_eq!(run.code, 1, "{run:?}");
     assert_eq!(run.stderr.trim_end().lines().count(), 1, "{run:?}");
     assert!(

@@ -273,6 +273,21 @@ fn curl_that_is_not_curl() {
     assert!(out.contains("missing curl"), "{out}");
 }
 
+/// As root, the unreadable-file test needs a setpriv that drops the capabilities that read any
+/// file: none at all, or one that runs the command with them all, is reported missing.
+#[test]
+fn setpriv_absent_or_keeping_roots_rights() {
+    let root = std::process::Command::new("id").arg("-u").output().unwrap();
+    let as_root = String::from_utf8_lossy(&root.stdout).trim() == "0";
+    for body in ["exit 127", "shift; exec \"$@\""] {
+        let wd = Workdir::new();
+        let path = fake_bin(&wd, &[("setpriv", body)]);
+        let out = test_check(&wd, &[("PATH", &path)]);
+        // Not root: no file is readable without read permission, nothing to drop.
+        assert_eq!(out.contains("missing setpriv"), as_root, "{body}: {out}");
+    }
+}
+
 #[test]
 fn python_packages_that_are_not_the_real_ones() {
     let wd = Workdir::new();
