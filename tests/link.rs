@@ -489,6 +489,41 @@ fn a_file_is_read_each_time_and_loaded_only_by_apply() {
     );
 }
 
+/// Linking the same file again leaves its graph as the file has it: the triples it still has are
+/// kept (its blank nodes too, new ones each load, which the removal of stale triples must not
+/// take for old ones), nothing twice.
+#[test]
+fn linking_a_file_again_keeps_its_blank_nodes_and_nothing_twice() {
+    let wd = Workdir::new();
+    let ext = wd.write(
+        "ext.ttl",
+        "<urn:x:e1> a <http://schema.org/Country> ; <http://www.w3.org/2000/01/rdf-schema#label> \"Kenya\"@en ;\n  <urn:x:p> [ <urn:x:q> 1 ], _:named .\n_:named <urn:x:q> 2 .\n",
+    );
+    let apply = [
+        "--with",
+        ext.to_str().unwrap(),
+        "--type",
+        "schema:Country",
+        "--graph",
+        "urn:x:ext",
+        "--apply",
+    ];
+    let held = || {
+        let rows = wd.select(&[
+            "query",
+            "SELECT ?q (COUNT(*) AS ?n) WHERE { GRAPH <urn:x:ext> { ?s ?p ?o OPTIONAL { ?o <urn:x:q> ?q } } } GROUP BY ?q ORDER BY ?q",
+        ]);
+        rows.iter()
+            .map(|r| format!("{}:{}", r.get("q").map_or("", String::as_str), r["n"]))
+            .collect::<Vec<_>>()
+    };
+    link(&wd, &apply);
+    let once = held();
+    assert_eq!(once, [":4", "1:1", "2:1"], "{once:?}");
+    link(&wd, &apply);
+    assert_eq!(held(), once);
+}
+
 /// Issue #16: a big N-Triples file is read by several threads, a part each: the links are those
 /// of the same graph read from the store, byte for byte, and a bad line deep in the file is
 /// reported at its own line, with nothing written.

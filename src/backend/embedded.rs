@@ -33,7 +33,9 @@ pub fn load(
                 occupied |= holds(store, graph)?;
             }
             if !occupied {
-                return bulk_load(store, load, observe, bar);
+                let loaded = bulk_load(store, load, observe, bar)?;
+                store::flush(store)?;
+                return Ok(loaded);
             }
             // What the inputs write into these graphs, as hashes: what else they hold is stale.
             let mut fresh = hashbrown::HashSet::new();
@@ -53,11 +55,15 @@ pub fn load(
             store::flush(store)?;
             Ok(loaded)
         }
-        Replace::Nothing => bulk_load(store, load, observe, bar),
+        Replace::Nothing => {
+            let loaded = bulk_load(store, load, observe, bar)?;
+            store::flush(store)?;
+            Ok(loaded)
+        }
     }
 }
 
-/// The inputs through the bulk loader, committed at once.
+/// The inputs through the bulk loader, committed at once (not yet flushed: see [`store::flush`]).
 fn bulk_load(
     store: &OpenStore,
     load: &Load<'_>,
@@ -94,7 +100,6 @@ fn bulk_load(
     loader
         .commit()
         .context("cannot commit the load; the store is unchanged")?;
-    store::flush(store)?;
     Ok(loaded)
 }
 

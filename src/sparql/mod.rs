@@ -146,12 +146,12 @@ fn reads_several_graphs(query: &Query, dataset: &Dataset) -> bool {
 /// for one, yields a copy of a triple per graph that holds it. Our own store needs no rewrite:
 /// its evaluator reads the merge ([`prepare`]).
 pub fn read_as_set(query: Query, dataset: &Dataset) -> Query {
-    let mut fresh = merge::Fresh::default();
     if matches!(query, Query::Ask { .. })
         || !(reads_several_graphs(&query, dataset) && merge::counts_copies(&query))
     {
         return query;
     }
+    let mut fresh = merge::Fresh::default();
     map_pattern(query, |pattern| merge::as_set(pattern, &mut fresh))
 }
 

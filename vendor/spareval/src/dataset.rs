@@ -46,7 +46,7 @@ pub trait QueryableDataset<'a>: Sized + 'a {
     /// the dataset cannot do better than the evaluator's own way, which looks each triple up
     /// (see `PATCH.md`). A dataset whose indexes give the copies of a triple one after another
     /// returns them without the lookups.
-    #[expect(clippy::type_complexity)]
+    #[allow(clippy::type_complexity)]
     fn internal_quads_for_pattern_in_merge(
         &self,
         subject: Option<&Self::InternalTerm>,
