@@ -16,8 +16,8 @@ use oxigraph::store::LoaderError;
 /// store whose writer was killed, have the old graphs or the new ones, never an empty one. A
 /// [`Replace::These`] load (a file linked again) bulk-loads its triples into the graphs, then
 /// removes what the graphs held that the inputs do not: a writer killed in between leaves the
-/// new triples and the old ones, never an empty graph, in memory and time of a bulk load (a
-/// transaction of a million triples replaced took 11 GiB and 9 minutes).
+/// new triples and the old ones, never an empty graph, in bounded transactions (one transaction
+/// for a graph of millions would hold them all in memory; benches/link.sh, "--apply again").
 pub fn load(
     store: &OpenStore,
     load: &Load<'_>,
